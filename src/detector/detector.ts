@@ -7,6 +7,13 @@ export interface DetectorInfo {
   version: string;
 }
 
+/** How much source fits one model window: the window cutter sizes windows with it. */
+export interface WindowBudget {
+  maxTokens: number;
+  /** Tokens one source line takes (the model's own tokenizer). */
+  countTokens(line: string): number;
+}
+
 /**
  * What the worker and the CLI call to find weaknesses. The ONNX model implements it in
  * `src/model/`; tests write their own. Findings may lie anywhere in the window; callers
@@ -14,6 +21,7 @@ export interface DetectorInfo {
  */
 export interface Detector {
   readonly info: DetectorInfo;
+  readonly budget: WindowBudget;
   detect(windows: readonly Window[]): Promise<Finding[]>;
   close(): Promise<void>;
 }
