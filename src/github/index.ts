@@ -1,0 +1,10 @@
+export { createGitHubClientFactory, type GitHubClient, type GitHubClientFactory, type GitHubClientOptions } from "./client.js";
+export { toAppError, callGitHub, requestStatus } from "./to-app-error.js";
+export type { RepoRef } from "./repo-ref.js";
+export { CHECK_NAME, MAX_ANNOTATIONS_PER_REQUEST, MAX_SUMMARY_CHARS, startCheck, completeCheck, type CheckAnnotation, type CheckConclusion } from "./check-run.js";
+export { listPullFiles, GITHUB_PULL_FILES_CAP, type PullFile } from "./pull-files.js";
+export { getBlobText, getFileTextAt, decodeFileBytes, type FileText } from "./file-text.js";
+export { getRepoConfigText, REPO_CONFIG_PATH, type ContentsReader } from "./repo-config-text.js";
+export { listPostedComments, type PostedComment } from "./review-comments.js";
+export { createReview, type ReviewComment } from "./create-review.js";
+export { resolveThreads } from "./resolve-threads.js";

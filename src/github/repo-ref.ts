@@ -1,0 +1,5 @@
+/** The repository a job works on. */
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
