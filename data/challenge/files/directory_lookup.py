@@ -52,7 +52,7 @@ def search_people(term: str, department: str | None = None, limit: int = 25) -> 
     filt = f"(|(cn={term}*)(mail={term}*))"
     if department:
         filt = f"(&{filt}(departmentNumber={department}))"
-    log.debug("ldap search %s", filt)
+    log.debug("ldap search %r", filt)
     results = _connection().search_ext_s(
         BASE_DN, ldap.SCOPE_SUBTREE, filt, ATTRS, sizelimit=limit
     )

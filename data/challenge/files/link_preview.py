@@ -79,7 +79,7 @@ def unfurl():
     try:
         preview = fetch_preview(url)
     except (requests.RequestException, ValueError) as exc:
-        log.info("unfurl failed for %s: %s", url, exc.__class__.__name__)
+        log.info("unfurl failed for %r: %s", url, exc.__class__.__name__)
         return jsonify({"error": "could not fetch preview"}), 422
     return jsonify(asdict(preview))
 

@@ -83,7 +83,7 @@ def create_shipment():
         return jsonify({"error": "reference required"}), 400
     item = {"reference": ref, "created": int(time.time()), "status": "registered"}
     SHIPMENTS.setdefault(g.partner.partner_id, []).append(item)
-    log.info("partner %s created shipment %s", g.partner.partner_id, ref)
+    log.info("partner %s created shipment %r", g.partner.partner_id, ref)
     return jsonify(item), 201
 
 

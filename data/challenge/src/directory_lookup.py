@@ -53,7 +53,7 @@ def search_people(term: str, department: str | None = None, limit: int = 25) -> 
     filt = f"(|(cn={term}*)(mail={term}*))"  # @L CWE-90
     if department:
         filt = f"(&{filt}(departmentNumber={department}))"  # @L CWE-90
-    log.debug("ldap search %s", filt)
+    log.debug("ldap search %r", filt)
     results = _connection().search_ext_s(  # @L CWE-90
         BASE_DN, ldap.SCOPE_SUBTREE, filt, ATTRS, sizelimit=limit
     )
