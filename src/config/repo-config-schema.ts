@@ -4,7 +4,8 @@ import { z } from "zod";
 export const REPO_CONFIG_PATH = ".github/cwe-review.yml";
 
 const UNIT_INTERVAL = "must be a number from 0 to 1";
-const unitInterval = () => z.number({ error: UNIT_INTERVAL }).min(0, { error: UNIT_INTERVAL }).max(1, { error: UNIT_INTERVAL });
+const FAIL_ON = 'must be "any", "none", or a confidence from 0 to 1';
+const unitInterval = (error = UNIT_INTERVAL) => z.number({ error }).min(0, { error }).max(1, { error });
 
 const globs = z.array(z.string({ error: "must be a glob string" }), {
   error: 'must be a list of glob strings, e.g. ["**/*.py"]',
@@ -32,9 +33,7 @@ export const repoConfigFileSchema = z.strictObject({
     .optional(),
   threshold: unitInterval().optional(),
   failOn: z
-    .union([z.literal("any"), z.literal("none"), unitInterval()], {
-      error: 'must be "any", "none", or a confidence from 0 to 1',
-    })
+    .union([z.literal("any"), z.literal("none"), unitInterval(FAIL_ON)], { error: FAIL_ON })
     .optional(),
   inlineComments: z.boolean({ error: "must be true or false" }).optional(),
   maxInlineComments: z

@@ -39,7 +39,7 @@ test.each([
   ["threshold as text", "threshold: high", ["`threshold` must be a number from 0 to 1"]],
   ["threshold above 1", "threshold: 1.5", ["`threshold` must be a number from 0 to 1"]],
   ["failOn unknown word", "failOn: sometimes", ['`failOn` must be "any", "none", or a confidence from 0 to 1']],
-  ["failOn above 1", "failOn: 2", ["`failOn`"]],
+  ["failOn above 1", "failOn: 2", ['`failOn` must be "any", "none", or a confidence from 0 to 1']],
   ["inlineComments as string", "inlineComments: 'no'", ["`inlineComments` must be true or false"]],
   ["maxInlineComments fractional", "maxInlineComments: 2.5", ["`maxInlineComments` must be a whole number from 0 to 1000"]],
   ["skipCwes bad id", "skipCwes: [SQLi]", ['`skipCwes.0` must be a CWE id such as "CWE-330"']],
