@@ -157,7 +157,7 @@ const ENTRIES: readonly CweEntry[] = [
     id: "CWE-732",
     name: "Incorrect Permission Assignment for Critical Resource",
     shortName: "Incorrect Permission Assignment",
-    why: "A file or directory is given permissions that let other users read or change it (e.g. chmod 0o777).",
+    why: "A file or directory is given permissions that let other users read or change it (for example chmod 0o777).",
     fix: "Use the least permissions needed: os.chmod(path, 0o600) for secrets, 0o644/0o755 otherwise; create sensitive files with os.open(path, flags, 0o600).",
   },
   {
