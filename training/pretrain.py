@@ -1,0 +1,199 @@
+"""Masked-language-model pretraining of the cwe-review encoder on the Python corpus.
+
+Reads training/cache/corpus.u16 (ids written by the TypeScript tokenizer) and corpus.json.
+Progress line with tokens/s and ETA; checkpoint every --checkpoint-minutes (atomic) and
+resume from it; stops cleanly at --max-minutes or --steps and saves.
+
+  /usr/bin/python3 training/pretrain.py --out training/runs/pretrain --max-minutes 40
+"""
+import argparse
+import json
+import math
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from common import atomic_save, fmt_seconds, log, rng_state, set_rng_state, setup_torch, write_json
+from model import Config, MaskedLM, count_params
+
+PAD, CLS, SEP, MASK, UNK = 0, 1, 2, 3, 4
+FIRST_REAL = 5  # ids below are specials: never masked, never predicted
+
+
+def parse_args():
+    p = argparse.ArgumentParser()
+    p.add_argument("--corpus", default="training/cache")
+    p.add_argument("--out", default="training/runs/pretrain")
+    p.add_argument("--max-minutes", type=float, default=40.0)
+    p.add_argument("--steps", type=int, default=0, help="fixed step count (0: derive from --max-minutes)")
+    p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--seq", type=int, default=256)
+    p.add_argument("--lr", type=float, default=5e-4)
+    p.add_argument("--warmup", type=int, default=100)
+    p.add_argument("--mask-prob", type=float, default=0.15)
+    p.add_argument("--d-model", type=int, default=256)
+    p.add_argument("--layers", type=int, default=4)
+    p.add_argument("--heads", type=int, default=4)
+    p.add_argument("--ff", type=int, default=1024)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=1234)
+    p.add_argument("--checkpoint-minutes", type=float, default=4.0)
+    p.add_argument("--log-seconds", type=float, default=30.0)
+    return p.parse_args()
+
+
+def mask_tokens(ids, rng, mask_prob, vocab_size):
+    """BERT masking: pick mask_prob of real tokens; 80% -> [MASK], 10% random, 10% kept."""
+    real = ids >= FIRST_REAL
+    chosen = (rng.random(ids.shape) < mask_prob) & real
+    targets = ids[chosen]
+    inputs = ids.copy()
+    roll = rng.random(ids.shape)
+    inputs[chosen & (roll < 0.8)] = MASK
+    rand = chosen & (roll >= 0.8) & (roll < 0.9)
+    inputs[rand] = rng.integers(FIRST_REAL, vocab_size, size=int(rand.sum()))
+    positions = np.flatnonzero(chosen)
+    return inputs, positions, targets
+
+
+def make_batch(corpus, lo, hi, batch, seq, rng):
+    """[CLS] + seq-1 corpus tokens from random offsets in [lo, hi)."""
+    starts = rng.integers(lo, hi - seq, size=batch)
+    ids = np.empty((batch, seq), dtype=np.int64)
+    ids[:, 0] = CLS
+    for i, s in enumerate(starts):
+        ids[i, 1:] = corpus[s:s + seq - 1]
+    return ids
+
+
+def lr_at(step, total, peak, warmup):
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    progress = min(1.0, (step - warmup) / max(1, total - warmup))
+    return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def evaluate(model, corpus, lo, hi, args, vocab_size):
+    """Masked-LM loss on the held-out documents, fixed batches and masks (comparable across runs)."""
+    rng = np.random.default_rng(99)
+    model.eval()
+    losses = []
+    with torch.no_grad():
+        for _ in range(4):
+            ids = make_batch(corpus, lo, hi, args.batch, args.seq, rng)
+            inputs, positions, targets = mask_tokens(ids, rng, args.mask_prob, vocab_size)
+            logits = model(torch.from_numpy(inputs), torch.ones_like(torch.from_numpy(inputs)), torch.from_numpy(positions))
+            losses.append(F.cross_entropy(logits, torch.from_numpy(targets)).item())
+    model.train()
+    return float(np.mean(losses))
+
+
+def main():
+    args = parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    gflops = setup_torch(args.threads, args.seed)
+    stats = json.load(open(os.path.join(args.corpus, "corpus.json")))
+    corpus = np.memmap(os.path.join(args.corpus, "corpus.u16"), dtype=np.uint16, mode="r")
+    assert len(corpus) == stats["tokens"], "corpus.u16 does not match corpus.json: rebuild the corpus"
+    vocab_size = stats["vocabSize"]
+    train_hi = stats["validationStart"]
+    cfg = Config(vocab_size, args.d_model, args.layers, args.heads, args.ff, args.seq)
+    model = MaskedLM(cfg)
+    log(f"corpus {len(corpus):,} tokens (train {train_hi:,}), vocab {vocab_size}; "
+        f"params {count_params(model.encoder):,} encoder, {count_params(model.encoder, False):,} non-embedding")
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
+                            lr=args.lr, betas=(0.9, 0.98), eps=1e-6)
+    rng = np.random.default_rng(args.seed)
+    ckpt_path = os.path.join(args.out, "checkpoint.pt")
+    step, elapsed, total_steps, history = 0, 0.0, args.steps, []
+    if os.path.exists(ckpt_path):
+        ckpt = torch.load(ckpt_path)
+        model.load_state_dict(ckpt["model"])
+        opt.load_state_dict(ckpt["optimizer"])
+        step, elapsed, total_steps, history = ckpt["step"], ckpt["elapsed"], ckpt["total_steps"], ckpt["history"]
+        rng.bit_generator.state = ckpt["numpy_rng"]
+        set_rng_state(ckpt["rng"])
+        if args.steps:
+            total_steps = args.steps  # an explicit step count wins over the saved estimate
+        log(f"resumed from step {step} ({fmt_seconds(elapsed)} trained, schedule {total_steps} steps)")
+
+    def save(final=False):
+        atomic_save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step, "elapsed": elapsed,
+                     "total_steps": total_steps, "history": history, "numpy_rng": rng.bit_generator.state,
+                     "rng": rng_state(), "config": cfg.to_dict(), "args": vars(args)}, ckpt_path)
+        atomic_save({"encoder": model.encoder.state_dict(), "config": cfg.to_dict()}, os.path.join(args.out, "encoder.pt"))
+        write_json(os.path.join(args.out, "summary.json"), {
+            "step": step, "total_steps": total_steps, "seconds": round(elapsed, 1), "tokens_seen": step * args.batch * args.seq,
+            "corpus_tokens": len(corpus), "final": final, "history": history[-50:], "matmul_gflops": round(gflops, 1),
+            "seed": args.seed, "config": cfg.to_dict(), "non_embedding_params": count_params(model.encoder, False)})
+
+    budget = args.max_minutes * 60
+    tokens_per_step = args.batch * args.seq
+    model.train()
+    session_start = time.time()
+    last_log = last_ckpt = session_start
+    window_tokens, window_start, window_loss = 0, time.time(), []
+    while True:
+        if total_steps and step >= total_steps:
+            break
+        if elapsed + (time.time() - session_start) >= budget:
+            log("time budget reached")
+            break
+        # The cosine schedule needs a length: with only a time budget, estimate how many steps fit
+        # after 30 steps of measured speed, and keep that number (saved, so a resume agrees).
+        if not total_steps and step == 30:
+            rate = 30 / (elapsed + time.time() - session_start)
+            total_steps = max(60, int(rate * budget * 0.97))
+            log(f"schedule: {total_steps} steps (~{rate:.2f} steps/s)")
+        schedule_len = total_steps or max(1000, step + 1)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, schedule_len, args.lr, args.warmup)
+        ids = make_batch(corpus, 0, train_hi, args.batch, args.seq, rng)
+        inputs, positions, targets = mask_tokens(ids, rng, args.mask_prob, vocab_size)
+        inputs_t = torch.from_numpy(inputs)
+        logits = model(inputs_t, torch.ones_like(inputs_t), torch.from_numpy(positions))
+        loss = F.cross_entropy(logits, torch.from_numpy(targets))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        window_tokens += tokens_per_step
+        window_loss.append(loss.item())
+        now = time.time()
+        if now - last_log >= args.log_seconds or step == 1:
+            run_elapsed = elapsed + now - session_start
+            tps = window_tokens / (now - window_start)
+            left = budget - run_elapsed
+            if total_steps:
+                left = min(left, (total_steps - step) * tokens_per_step / max(tps, 1e-9))
+            log(f"step {step}/{total_steps or '?'} loss {np.mean(window_loss):.3f} lr {opt.param_groups[0]['lr']:.2e} "
+                f"{tps:,.0f} tokens/s, {step * tokens_per_step / 1e6:.2f}M tokens, elapsed {fmt_seconds(run_elapsed)}, "
+                f"ETA {fmt_seconds(left)}")
+            history.append({"step": step, "loss": round(float(np.mean(window_loss)), 4), "tokens_per_s": round(tps),
+                            "elapsed": round(run_elapsed)})
+            last_log, window_tokens, window_start, window_loss = now, 0, now, []
+        if now - last_ckpt >= args.checkpoint_minutes * 60:
+            elapsed += now - session_start
+            session_start = now
+            val = evaluate(model, corpus, train_hi, len(corpus), args, vocab_size)
+            history.append({"step": step, "val_loss": round(val, 4)})
+            save()
+            last_ckpt = time.time()
+            log(f"checkpoint at step {step}, held-out MLM loss {val:.3f} (ppl {math.exp(val):.1f})")
+    elapsed += time.time() - session_start
+    session_start = time.time()
+    val = evaluate(model, corpus, train_hi, len(corpus), args, vocab_size)
+    history.append({"step": step, "val_loss": round(val, 4)})
+    save(final=True)
+    log(f"done: {step} steps, {step * tokens_per_step / 1e6:.2f}M tokens in {fmt_seconds(elapsed)}, "
+        f"held-out MLM loss {val:.3f} (ppl {math.exp(val):.1f})")
+
+
+if __name__ == "__main__":
+    main()
