@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { closeObjects, restrictCheckRun, restrictQuery, restrictReview, stripDocs, type Schema } from "./restrictions.js";
+import { closeObjects, nullableToJsonSchema, restrictCheckRun, restrictQuery, restrictReview, stripDocs, type Schema } from "./restrictions.js";
 
 /** The operations the app and worker call, with the restrictions each request body gets. */
 const OPERATIONS: Record<string, (body: Schema) => Schema> = {
@@ -70,8 +70,9 @@ function extract(id: string, spec: Spec, ghes: Spec): Record<string, unknown> {
   const content = op.responses[success]?.content?.["application/json"];
   const body = op.requestBody?.content["application/json"]?.schema;
   const restrict = OPERATIONS[id] ?? ((b: Schema) => b);
+  const clean = (schema: unknown) => nullableToJsonSchema(stripDocs(schema)) as Schema;
   const params = (where: string) =>
-    Object.fromEntries((op.parameters ?? []).filter((p) => p.in === where).map((p) => [p.name, { required: p.required === true, schema: restrictQuery(p.name, stripDocs(p.schema) as Schema) }]));
+    Object.fromEntries((op.parameters ?? []).filter((p) => p.in === where).map((p) => [p.name, { required: p.required === true, schema: restrictQuery(p.name, clean(p.schema)) }]));
 
   return {
     id,
@@ -80,9 +81,9 @@ function extract(id: string, spec: Spec, ghes: Spec): Record<string, unknown> {
     successStatus: Number(success),
     pathParameters: params("path"),
     queryParameters: params("query"),
-    requestBody: body ? { required: op.requestBody?.required === true, schema: restrict(closeObjects(stripDocs(body) as Schema)) } : null,
+    requestBody: body ? { required: op.requestBody?.required === true, schema: restrict(closeObjects(clean(body))) } : null,
     response: {
-      schema: content?.schema ? stripDocs(content.schema) : null,
+      schema: content?.schema ? clean(content.schema) : null,
       // The first documented example: the stand-in GitHub builds its answers on these shapes.
       example: content?.examples ? Object.values(content.examples)[0]?.value ?? null : null,
     },

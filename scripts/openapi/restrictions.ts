@@ -88,4 +88,21 @@ export function stripDocs(value: unknown, isPropertyMap = false): unknown {
   return out;
 }
 
+/**
+ * OpenAPI 3.0's `nullable: true` is not JSON Schema: ajv ignores it next to `enum`, so a
+ * documented `conclusion: null` would fail. Rewrites it as JSON Schema (type list, null in enum).
+ */
+export function nullableToJsonSchema(value: unknown, isPropertyMap = false): unknown {
+  if (Array.isArray(value)) return value.map((v) => nullableToJsonSchema(v));
+  if (!value || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = nullableToJsonSchema(v, !isPropertyMap && k === "properties");
+  if (!isPropertyMap && out["nullable"] === true) {
+    delete out["nullable"];
+    if (typeof out["type"] === "string") out["type"] = [out["type"], "null"];
+    if (Array.isArray(out["enum"]) && !out["enum"].includes(null)) out["enum"] = [...out["enum"], null];
+  }
+  return out;
+}
+
 const DOC_KEYWORDS = new Set(["description", "example", "examples", "title", "externalDocs"]);

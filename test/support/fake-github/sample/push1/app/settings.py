@@ -1,0 +1,16 @@
+import os
+
+import yaml
+
+
+def load_settings(path):
+    with open(path) as f:
+        return yaml.safe_load(f)
+
+
+def load_plugin(upload):
+    return yaml.load(upload.read(), Loader=yaml.Loader)
+
+
+def data_dir():
+    return os.environ.get("SHOP_DATA", "/var/lib/shop")

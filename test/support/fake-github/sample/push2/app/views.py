@@ -1,0 +1,19 @@
+from flask import Flask, escape, request
+
+app = Flask(__name__)
+
+
+@app.route("/hello")
+def hello():
+    name = request.args.get("name", "world")
+    return f"<p>Hello, {escape(name)}!</p>"
+
+
+@app.route("/health")
+def health():
+    return {"status": "ok"}
+
+
+@app.route("/version")
+def version():
+    return {"version": "1.1"}
