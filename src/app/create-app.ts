@@ -15,7 +15,6 @@ export function createApp(queue: ReviewQueue): ApplicationFunction {
       (context) => onPullRequest(context, queue),
     );
     app.on(["check_run.rerequested", "check_suite.rerequested"], (context) => onRerequested(context, queue));
-    // `addHandler` exists when Probot's server loads the app, not in `probot.load()`.
-    if (typeof options?.addHandler === "function") options.addHandler(healthzHandler(() => queue.count()));
+    options.addHandler(healthzHandler(() => queue.count()));
   };
 }

@@ -14,6 +14,9 @@ const RetryingOctokit = Octokit.plugin(retry, throttling);
 /** Retries on a primary or secondary rate limit before the error reaches the queue's backoff. */
 const RATE_LIMIT_RETRIES = 2;
 
+/** Installation clients kept per worker process; the oldest is dropped past this. */
+const MAX_CACHED_CLIENTS = 500;
+
 export interface GitHubClientOptions {
   appId: number;
   privateKey: string;
@@ -33,10 +36,15 @@ export interface GitHubClientOptions {
  */
 export function createGitHubClientFactory(options: GitHubClientOptions): GitHubClientFactory {
   const warn = options.log?.warn.bind(options.log) ?? (() => undefined);
-  return (installationId) =>
+  // One client per installation, so its token (valid an hour, refreshed by auth-app) is reused across jobs.
+  const clients = new Map<number, GitHubClient>();
+  const create = (installationId: number): GitHubClient =>
     new RetryingOctokit({
       baseUrl: options.baseUrl,
       userAgent: "cwe-review",
+      // Octokit logs every failed request at error level; we map and report failures
+      // ourselves (a 404 on the repo config is normal), so only its warnings go through.
+      log: { debug: () => undefined, info: () => undefined, warn, error: () => undefined },
       authStrategy: createAppAuth,
       auth: { appId: options.appId, privateKey: options.privateKey, installationId },
       retry: options.retry,
@@ -52,4 +60,12 @@ export function createGitHubClientFactory(options: GitHubClientOptions): GitHubC
         },
       },
     });
+  return (installationId) => {
+    let client = clients.get(installationId);
+    if (!client) {
+      if (clients.size >= MAX_CACHED_CLIENTS) clients.delete(clients.keys().next().value as number);
+      clients.set(installationId, (client = create(installationId)));
+    }
+    return client;
+  };
 }

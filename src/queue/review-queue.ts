@@ -5,6 +5,7 @@ import { createRedisConnection } from "./redis-connection.js";
 
 /** The producer side of the review queue, used by the app's webhook handlers. */
 export interface ReviewQueue {
+  readonly name: string;
   /** True when a job with this id is already queued, running, or kept after it finished. */
   has(jobId: string): Promise<boolean>;
   /**
@@ -29,6 +30,7 @@ export function createReviewQueue(options: ReviewQueueOptions): ReviewQueue {
   const connection = createRedisConnection(options.redisUrl, "producer");
   const queue = new Queue<ReviewJob>(options.queueName, { connection });
   return {
+    name: options.queueName,
     async has(jobId) {
       return (await queue.getJob(jobId)) !== undefined;
     },
