@@ -33,7 +33,7 @@ def overdue_rows(branch: str | None, borrower: str | None) -> list[dict]:
         sql += " AND br.code = %s"
         params.append(branch)
     if borrower:
-        sql += " AND p.last_name ILIKE '%s%%'" % borrower
+        sql += f" AND p.last_name ILIKE '{borrower}%%'"
     sql += " ORDER BY l.due_on"
     with connection.cursor() as cur:
         cur.execute(sql, params)
