@@ -70,3 +70,14 @@ def cleanup_orphans(known: set[str]) -> int:
             f.unlink()
             removed += 1
     return removed
+
+
+def storage_stats() -> dict[str, int]:
+    """Numbers for the admin dashboard: how many avatars and how much space."""
+    count = 0
+    total = 0
+    for f in AVATAR_DIR.glob("*"):
+        if f.is_file():
+            count += 1
+            total += f.stat().st_size
+    return {"avatars": count, "bytes": total}
