@@ -35,8 +35,8 @@ function lastRow(node: Node): number {
 
 /**
  * Assigns every row of a file to the innermost enclosing function, else the innermost class,
- * else the run of module-level statements around it. Blank rows outside any unit join the unit
- * of the nearest non-blank row above (below, at the top of the file).
+ * else the run of module-level statements around it. Blank rows outside any function or
+ * statement run join the unit of the nearest non-blank row above (below, at the top of the file).
  */
 export function findUnits(root: Node, lines: readonly string[]): FileUnits {
   const rowCount = lines.length;
@@ -72,8 +72,10 @@ export function findUnits(root: Node, lines: readonly string[]): FileUnits {
 
   const unitOfRow: (Unit | undefined)[] = new Array(rowCount);
   for (let row = 0; row < rowCount; row++) {
-    const owner = fnOwner[row] ?? classOwner[row] ?? segmentOwner[row];
     const blank = (lines[row] ?? "").trim() === "";
+    // A blank row between methods belongs with the method above it, not the class: otherwise
+    // every such row would focus a window on the whole class again.
+    const owner = fnOwner[row] ?? (blank ? undefined : classOwner[row]) ?? segmentOwner[row];
     if (owner) unitOfRow[row] = owner;
     else if (blank) unitOfRow[row] = undefined; // decided below, from its neighbours
     else unitOfRow[row] = { start: row, end: row, header: [] };

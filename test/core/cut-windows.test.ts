@@ -68,6 +68,16 @@ test.each([
   expect(summary(cutter.cut("app.py", SAMPLE, changed, BIG))).toEqual(expected);
 });
 
+test('"all" on a class: blank rows between methods join the method above, not the class', () => {
+  const source = ["class A:", "    x = 1", "", "    def m(self):", "        return 1", "", "", "    def n(self):", "        return 2", ""].join("\n");
+  const ws = cutter.cut("a.py", source, "all", BIG);
+  expect(summary(ws)).toEqual([
+    { lines: range(1, 9), focus: [1, 2, 3] },
+    { lines: [4, 5, 6, 7], focus: [4, 5, 6, 7] },
+    { lines: [8, 9], focus: [8, 9] },
+  ]);
+});
+
 test("window lines are the file's text for its line numbers", () => {
   const [w] = cutter.cut("app.py", SAMPLE, [18], BIG);
   const fileLines = SAMPLE.split("\n");
