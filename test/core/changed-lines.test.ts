@@ -18,6 +18,8 @@ test.each([
   ["new-file", [1, 2, 3, 4, 5]],
   ["delete-only", []],
   ["no-newline-eof", [5]],
+  // The old last line gains a newline, so git shows it removed and added again.
+  ["append-after-no-newline", [5, 6, 7, 8, 9]],
   ["multi-hunk", [2, 22, 47, 49, 50]],
   // "--- only…" and "+++ not a header" sit inside hunks: content, not file headers.
   ["header-lookalikes", [4, 5, 10]],
