@@ -1,0 +1,46 @@
+import type { Sample } from "./datasets.js";
+import { binaryScores, lineRange, macroScores, share, type Labelled, type Scores } from "./metrics.js";
+
+/** What a tool reported on one file: CWEs with the lines each finding covers. */
+export interface Reported {
+  cwe: string;
+  lines: number[];
+}
+
+/** The paper's table on the test split for one tool. */
+export interface SampleResult {
+  binary: Scores;
+  macro: Scores;
+  perCwe: Map<string, Scores>;
+  /** Vulnerable samples detected as vulnerable where a reported line is a marked line. */
+  localization: ReturnType<typeof share>;
+}
+
+/**
+ * Scores one tool on the test split. A sample is predicted vulnerable when the tool
+ * reports anything on it; its predicted CWEs are the CWEs reported. Macro scores are over
+ * the CWEs the split labels.
+ */
+export function evaluateSamples(samples: readonly Sample[], reportedBySample: ReadonlyMap<string, readonly Reported[]>): SampleResult {
+  const items: Labelled[] = samples.map((sample) => ({
+    truth: new Set(sample.label === "vulnerable" ? sample.cwes : []),
+    predicted: new Set((reportedBySample.get(sample.id) ?? []).map((r) => r.cwe)),
+  }));
+  const cwes = [...new Set(samples.flatMap((s) => (s.label === "vulnerable" ? s.cwes : [])))].sort();
+  const { macro, perCwe } = macroScores(items, cwes);
+  let hits = 0;
+  let truePositives = 0;
+  for (const sample of samples) {
+    const reported = reportedBySample.get(sample.id) ?? [];
+    if (sample.label !== "vulnerable" || reported.length === 0) continue;
+    truePositives++;
+    const marked = new Set(sample.lines);
+    if (reported.some((r) => r.lines.some((line) => marked.has(line)))) hits++;
+  }
+  return { binary: binaryScores(items), macro, perCwe, localization: share(hits, truePositives) };
+}
+
+/** Lines of a finding-like record. */
+export function reportedOf(cwe: string, line: number, endLine: number): Reported {
+  return { cwe, lines: lineRange(line, endLine) };
+}
