@@ -28,21 +28,25 @@ export interface SummaryInput {
 /**
  * Check-run title and Markdown summary: a table of CWEs with counts and files, the findings
  * not commented inline, what was fixed since the last push, skipped files with reasons, the
- * config error if any, and the model. Cut at a line boundary to {@link MAX_SUMMARY_CHARS}
+ * config error if any, and the model. "No Python changes" when nothing matched. Cut at a line boundary to {@link MAX_SUMMARY_CHARS}
  * with a note saying how much was left out.
  */
 export function renderSummary(input: SummaryInput): { title: string; summary: string } {
   const n = input.findings.length;
   const nothingScanned = input.filesScanned === 0 && n === 0;
+  // Skipped files are Python changes we could not read: saying "no changes" would mislead.
   const title = nothingScanned
-    ? "No Python changes"
+    ? input.skipped.length > 0
+      ? "No files could be scanned"
+      : "No Python changes"
     : n === 0
       ? "No weaknesses found"
       : `${n} potential weakness${n === 1 ? "" : "es"} found`;
 
   const lines: string[] = [];
   if (input.configError) lines.push(`> **Config problem:** ${oneLine(input.configError)}`, "");
-  if (nothingScanned) lines.push("No Python files in this pull request matched the configured paths.", "");
+  if (nothingScanned && input.skipped.length === 0) lines.push("No Python files in this pull request matched the configured paths.", "");
+  else if (nothingScanned) lines.push("Every Python file in this pull request was skipped; see below why.", "");
   else if (n === 0) lines.push(`No weaknesses found in ${plural(input.filesScanned, "file")}.`, "");
   else lines.push(...cweTable(input.findings), "");
 

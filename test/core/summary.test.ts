@@ -13,6 +13,7 @@ const base: SummaryInput = {
 
 test.each<[string, Partial<SummaryInput>, string]>([
   ["nothing to scan", { filesScanned: 0, windows: 0 }, "No Python changes"],
+  ["every file skipped", { filesScanned: 0, windows: 0, skipped: [{ path: "a.py", reason: "too large" }] }, "No files could be scanned"],
   ["clean", {}, "No weaknesses found"],
   ["one finding", { findings: [finding()] }, "1 potential weakness found"],
   ["two findings", { findings: [finding(), finding({ line: 9 })] }, "2 potential weaknesses found"],
