@@ -61,6 +61,7 @@ BASKETS: list[list[str]] = []
 def add_basket(items: list[str]):
     if 1 < len(items) <= 100:
         BASKETS.append(sorted(set(items)))
+        del BASKETS[:-50_000]
     return {"baskets": len(BASKETS)}
 
 
