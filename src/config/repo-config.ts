@@ -95,7 +95,8 @@ const matchers = new WeakMap<RepoConfig["paths"], { include: Minimatch[]; exclud
 
 /**
  * Whether a repository path is reviewed: it matches an `include` glob and no `exclude` glob.
- * Globs follow minimatch (`**` spans folders, dotfiles match).
+ * Globs follow minimatch (`**` spans folders, dotfiles match). Compiled globs are cached per
+ * `config.paths` object: treat a config as read-only once it is in use.
  *
  * @example
  * isPathIncluded(DEFAULT_REPO_CONFIG, "app/views.py") // → true
