@@ -27,7 +27,7 @@ import { renderReport } from "./render-report.js";
 import type { EvalResults, FalseAlarmRow, Row } from "./results.js";
 import { banditVersion, runBandit, type BanditIssue } from "./run-bandit.js";
 import { scanWithModel } from "./scan-with-model.js";
-import { fullWindows, windowsPerSecond } from "./speed.js";
+import { fullWindows, maxEventLoopDelayMs, windowsPerSecond } from "./speed.js";
 
 const root = packageRoot();
 const { values } = parseArgs({
@@ -165,18 +165,24 @@ async function evalFalseAlarms(detector: Detector, cutter: WindowCutter): Promis
 async function evalSpeed(cutterLines: string[]): Promise<EvalResults["speed"]> {
   const seq = loadBundle(modelDir).manifest.maxLength;
   const rows = [];
+  let eventLoop = { windows: 0, maxDelayMs: 0 };
   for (const threads of [1, 2]) {
     const detector = await createOnnxDetector(modelDir, { threads });
     try {
       const windows = fullWindows(cutterLines, 64, detector);
       log(`speed: ${threads} thread(s), ${windows.length} windows of ${seq} tokens, ~4 s`);
       rows.push({ threads, windowsPerSecond: await windowsPerSecond(detector, windows), peakGflops: matmulPeakGflops(threads) });
+      if (threads === 2) {
+        const many = fullWindows(cutterLines, 200, detector);
+        log(`event loop: max delay while detecting ${many.length} windows`);
+        eventLoop = { windows: many.length, maxDelayMs: await maxEventLoopDelayMs(detector, many) };
+      }
     } finally {
       await detector.close();
     }
   }
   const flops = modelFlopsPerWindow(join(modelDir, "model.onnx"), seq);
-  return { rows, flopsPerWindow: flops.flops, unknownMatmuls: flops.unknown, seq };
+  return { rows, flopsPerWindow: flops.flops, unknownMatmuls: flops.unknown, seq, eventLoop };
 }
 
 async function main(): Promise<void> {

@@ -136,6 +136,8 @@ export function renderReport(r: EvalResults): string {
         ]),
       ),
       "",
+      banditNote,
+      "",
     );
   }
 
@@ -164,7 +166,7 @@ export function renderReport(r: EvalResults): string {
     out.push("## Inference speed", "");
     out.push(
       `Windows of ${s.seq} tokens through the whole detector (tokenize, pad, onnxruntime-node, scores → findings), batch 8, tokenizer cache warm. ` +
-        `The model costs ${(s.flopsPerWindow / 1e9).toFixed(3)} GFLOP per window (2·M·N·K over every MatMul/Gemm after ONNX shape inference${s.unknownMatmuls > 0 ? `; ${s.unknownMatmuls} matmuls of unknown shape left out` : ""}). ` +
+        `The model costs ${(s.flopsPerWindow / 1e9).toFixed(3)} GFLOP per window (2·M·N·K over every MatMul/Gemm after ONNX shape inference${s.unknownMatmuls > 0 ? `; the ${s.unknownMatmuls} attention matmuls whose shapes inference cannot resolve counted as 2·seq²·width each` : ""}). ` +
         "Peak: best float32 1024×1024 matmul with /usr/bin/python3 + torch (OpenBLAS) at the same thread count. The CPU is shared, so figures move with the load above.",
       "",
     );
@@ -176,6 +178,10 @@ export function renderReport(r: EvalResults): string {
           return [String(row.threads), row.windowsPerSecond.toFixed(1), achieved.toFixed(1), row.peakGflops.toFixed(1), `${((100 * achieved) / row.peakGflops).toFixed(1)}%`];
         }),
       ),
+      "",
+      `Event loop: while detecting ${s.eventLoop.windows} such windows on 2 threads, the longest the event loop waited was ${s.eventLoop.maxDelayMs.toFixed(0)} ms ` +
+        "(perf_hooks.monitorEventLoopDelay). onnxruntime-node's `run` is synchronous under its Promise, so one batch (8 windows) blocks at most this long; " +
+        "BullMQ renews job locks every lockDuration/2 = 15 s by default, so the worker's lock renewal is never starved.",
       "",
     );
   }

@@ -42,5 +42,5 @@ export interface EvalResults {
   testSplit?: { samples: number; vulnerable: number; safe: number; rows: Row<SampleResult>[] };
   challenge?: { files: number; labelled: number; rows: Row<ChallengeResult>[] };
   falseAlarms?: FalseAlarmRow[];
-  speed?: { rows: SpeedRow[]; flopsPerWindow: number; unknownMatmuls: number; seq: number };
+  speed?: { rows: SpeedRow[]; flopsPerWindow: number; unknownMatmuls: number; seq: number; eventLoop: { windows: number; maxDelayMs: number } };
 }

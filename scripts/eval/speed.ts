@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Detector } from "../../src/detector/detector.js";
 import type { Window } from "../../src/windows/window.js";
 
@@ -35,4 +36,16 @@ export async function windowsPerSecond(detector: Detector, windows: readonly Win
     done += windows.length;
   }
   return done / ((performance.now() - started) / 1000);
+}
+
+/**
+ * Longest the event loop waited (ms) while `detector.detect(windows)` ran: what BullMQ's
+ * lock-renewal timer would have waited in a worker doing the same.
+ */
+export async function maxEventLoopDelayMs(detector: Detector, windows: readonly Window[]): Promise<number> {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  await detector.detect(windows);
+  histogram.disable();
+  return histogram.max / 1e6;
 }
