@@ -10,7 +10,11 @@ import { createApp } from "./create-app.js";
  */
 const app: ApplicationFunction = (probot, options) => {
   const env = readAppEnv();
-  const queue = createReviewQueue({ redisUrl: env.redisUrl, queueName: env.queueName });
+  const queue = createReviewQueue({
+    redisUrl: env.redisUrl,
+    queueName: env.queueName,
+    onError: (error) => probot.log.warn(`cwe-review: Redis (CWE_REVIEW_REDIS_URL): ${error.message}; webhooks fail until it is back`),
+  });
   closeOnSignal(() => queue.close());
   return createApp(queue)(probot, options);
 };

@@ -8,7 +8,7 @@ export function closeOnSignal(close: () => Promise<void>, log: (message: string)
   const onSignal = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
-    log(`cwe-review: ${signal} received, finishing current jobs`);
+    log(`cwe-review: ${signal} received, closing (running jobs finish first)`);
     close().then(
       () => process.exit(0),
       (error: unknown) => {

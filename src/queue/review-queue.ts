@@ -23,12 +23,15 @@ export interface ReviewQueueOptions {
   queueName: string;
   /** First retry delay; tests shorten it. */
   backoffMs?: number;
+  /** Connection problems (Redis down): ioredis keeps reconnecting meanwhile. */
+  onError?(error: Error): void;
 }
 
 /** Opens the review queue on Redis. */
 export function createReviewQueue(options: ReviewQueueOptions): ReviewQueue {
   const connection = createRedisConnection(options.redisUrl, "producer");
   const queue = new Queue<ReviewJob>(options.queueName, { connection });
+  queue.on("error", (error) => options.onError?.(error));
   return {
     name: options.queueName,
     async has(jobId) {
