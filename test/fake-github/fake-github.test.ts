@@ -15,6 +15,8 @@ const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, private
 const APP_ID = 4242;
 const { owner, repo, number } = SAMPLE_REPO;
 
+// Octokit logs every 4xx; the refusals here are expected.
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 let github: FakeGitHub;
 let octokit: Octokit;
 const history = sampleHistory();
@@ -22,7 +24,7 @@ const history = sampleHistory();
 beforeAll(async () => {
   github = await FakeGitHub.start({ appId: APP_ID, privateKey });
   github.addPullRequest({ ...SAMPLE_REPO, history, installationId: 77 });
-  octokit = new Octokit({ baseUrl: github.apiUrl, authStrategy: createAppAuth, auth: { appId: APP_ID, privateKey, installationId: 77 } });
+  octokit = new Octokit({ baseUrl: github.apiUrl, authStrategy: createAppAuth, auth: { appId: APP_ID, privateKey, installationId: 77 }, log: quiet });
 });
 afterAll(async () => {
   await github.close();
