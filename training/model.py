@@ -35,6 +35,7 @@ class Block(nn.Module):
     def __init__(self, cfg):
         super().__init__()
         self.heads = cfg.heads
+        self.scale = 1.0 / math.sqrt(cfg.d_model // cfg.heads)
         self.norm1 = nn.LayerNorm(cfg.d_model)
         self.qkv = nn.Linear(cfg.d_model, 3 * cfg.d_model)
         self.proj = nn.Linear(cfg.d_model, cfg.d_model)
@@ -47,10 +48,10 @@ class Block(nn.Module):
         b, t, d = x.shape
         h = self.heads
         q, k, v = self.qkv(self.norm1(x)).chunk(3, dim=-1)
-        q = q.reshape(b, t, h, d // h).transpose(1, 2)
-        k = k.reshape(b, t, h, d // h).transpose(1, 2)
-        v = v.reshape(b, t, h, d // h).transpose(1, 2)
-        scores = torch.matmul(q, k.transpose(-1, -2)) * (1.0 / math.sqrt(d // h)) + bias
+        q = q.reshape(b, t, h, -1).transpose(1, 2)
+        k = k.reshape(b, t, h, -1).transpose(1, 2)
+        v = v.reshape(b, t, h, -1).transpose(1, 2)
+        scores = torch.matmul(q, k.transpose(-1, -2)) * self.scale + bias
         att = self.drop(torch.softmax(scores, dim=-1))
         y = torch.matmul(att, v).transpose(1, 2).reshape(b, t, d)
         x = x + self.drop(self.proj(y))

@@ -31,6 +31,7 @@ def parse_args():
     p.add_argument("--steps", type=int, default=0, help="fixed step count (0: derive from --max-minutes)")
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--seq", type=int, default=256)
+    p.add_argument("--max-len", type=int, default=256, help="position embeddings (fine-tuning windows are 256)")
     p.add_argument("--lr", type=float, default=5e-4)
     p.add_argument("--warmup", type=int, default=100)
     p.add_argument("--mask-prob", type=float, default=0.15)
@@ -100,7 +101,7 @@ def main():
     assert len(corpus) == stats["tokens"], "corpus.u16 does not match corpus.json: rebuild the corpus"
     vocab_size = stats["vocabSize"]
     train_hi = stats["validationStart"]
-    cfg = Config(vocab_size, args.d_model, args.layers, args.heads, args.ff, args.seq)
+    cfg = Config(vocab_size, args.d_model, args.layers, args.heads, args.ff, max(args.max_len, args.seq))
     model = MaskedLM(cfg)
     log(f"corpus {len(corpus):,} tokens (train {train_hi:,}), vocab {vocab_size}; "
         f"params {count_params(model.encoder):,} encoder, {count_params(model.encoder, False):,} non-embedding")
@@ -181,6 +182,14 @@ def main():
         if now - last_ckpt >= args.checkpoint_minutes * 60:
             elapsed += now - session_start
             session_start = now
+            if not args.steps and total_steps:
+                # The CPU is shared, so speed drifts: re-fit the schedule to the steps that the
+                # rest of the budget will allow at the average speed so far (cosine then still
+                # ends near its floor when time runs out).
+                fitted = int(step + step / elapsed * (budget - elapsed) * 0.97)
+                if abs(fitted - total_steps) > 0.02 * total_steps:
+                    log(f"schedule: {total_steps} -> {fitted} steps ({step / elapsed:.2f} steps/s so far)")
+                    total_steps = max(step + 1, fitted)
             val = evaluate(model, corpus, train_hi, len(corpus), args, vocab_size)
             history.append({"step": step, "val_loss": round(val, 4)})
             save()

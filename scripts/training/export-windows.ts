@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadTokenizer } from "../../src/tokenizer/index.js";
 import { createWindowCutter } from "../../src/windows/cut-windows.js";
+import { describeCwe, isKnownCwe } from "../../src/cwe/catalog.js";
 import { labelWindows, sortCwes, type LabelledRecord } from "./window-examples.js";
 import { createProgress } from "./progress.js";
 
@@ -49,6 +50,9 @@ const labels = sortCwes(trainCwes);
 if (labels.length === 0) throw new Error("no vulnerable records in data/train.jsonl: build the dataset first");
 const labelIndex = new Map(labels.map((cwe, i) => [cwe, i]));
 writeFileSync(join(args.out, "labels.json"), JSON.stringify(labels) + "\n");
+// Names for the manifest's labelNames, from the project's CWE catalogue (MITRE short names).
+const labelNames = Object.fromEntries(labels.filter(isKnownCwe).map((cwe) => [cwe, describeCwe(cwe).shortName]));
+writeFileSync(join(args.out, "label-names.json"), JSON.stringify(labelNames, null, 2) + "\n");
 
 const summary: Record<string, { records: number; windows: number; positive: number; truncated: number }> = {};
 for (const [split, list] of records) {

@@ -1,0 +1,117 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildVocab } from "../../src/tokenizer/build-vocab.js";
+import { encodeP50k, P50K_SIZE } from "../../src/tokenizer/p50k.js";
+import { createTokenizer, SPECIAL } from "../../src/tokenizer/index.js";
+import { loadBundle } from "../../src/model/load-bundle.js";
+import { openOnnxSession } from "../../src/model/onnx-session.js";
+
+// The real run takes over an hour; this runs every stage (window export → pretraining →
+// fine-tuning → ONNX export) on a tiny configuration so CI notices when one breaks.
+// Python training needs Debian's python3-torch and python3-onnx; CI images without them skip.
+const PYTHON = "/usr/bin/python3";
+const hasTorch = spawnSync(PYTHON, ["-c", "import torch, onnx"], { stdio: "ignore" }).status === 0;
+if (!hasTorch) {
+  console.warn(`skipping the training pipeline test: ${PYTHON} lacks torch/onnx (apt-get install python3-torch python3-onnx python3-numpy libopenblas0-pthread)`);
+}
+const describeIfTorch = hasTorch ? describe : describe.skip;
+
+const FIXTURES = new URL("./fixtures/data/", import.meta.url).pathname;
+const TINY = ["--d-model", "32", "--layers", "1", "--heads", "2", "--ff", "64", "--threads", "1"];
+
+function python(script: string, args: string[]): string {
+  return execFileSync(PYTHON, [join("training", script), ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+describeIfTorch("training pipeline on a tiny configuration", () => {
+  const dir = mkdtempSync(join(tmpdir(), "train-pipeline-"));
+  const data = join(dir, "data");
+  const cache = join(dir, "cache");
+  const records = () =>
+    ["train", "validation"].flatMap((split) =>
+      readFileSync(join(FIXTURES, `${split}.jsonl`), "utf8").trim().split("\n").map((line) => JSON.parse(line) as { code: string }),
+    );
+
+  beforeAll(() => {
+    cpSync(FIXTURES, data, { recursive: true });
+    mkdirSync(cache, { recursive: true });
+    // A vocabulary and corpus built from the fixture code, as build-corpus.ts does at scale.
+    const lines = records().flatMap((r) => r.code.split("\n"));
+    const counts = new Uint32Array(P50K_SIZE);
+    for (const line of lines) for (const id of encodeP50k(line + "\n")) counts[id] = (counts[id] ?? 0) + 1;
+    const vocab = buildVocab(counts, 2, 1000);
+    writeFileSync(join(cache, "vocab.json"), JSON.stringify(vocab));
+    const tokenizer = createTokenizer(vocab);
+    const ids: number[] = [];
+    for (let copy = 0; copy < 20; copy++) {
+      for (const r of records()) {
+        const doc = tokenizer.encodeLines(r.code.split("\n"), 100_000).ids;
+        doc[0] = SPECIAL.sep;
+        ids.push(...doc);
+      }
+    }
+    writeFileSync(join(cache, "corpus.u16"), Uint16Array.from(ids));
+    writeFileSync(join(cache, "corpus.json"), JSON.stringify({
+      tokens: ids.length, validationStart: Math.floor(ids.length * 0.8), vocabSize: tokenizer.vocabSize,
+    }));
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("exports windows, pretrains, fine-tunes and exports a bundle that onnxruntime-node reproduces", async () => {
+    execFileSync(process.execPath, ["--import", "tsx", "scripts/training/export-windows.ts",
+      "--data", data, "--vocab", join(cache, "vocab.json"), "--out", cache], { stdio: "pipe" });
+    expect(JSON.parse(readFileSync(join(cache, "labels.json"), "utf8"))).toEqual(["CWE-78", "CWE-89"]);
+    const train = readFileSync(join(cache, "windows-train.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    // The vulnerable SQL record is cut into three windows (imports, two functions): only
+    // the one of find_user holds the marked line 6.
+    const sqli = train.filter((w: { id: string }) => w.id === "t-sqli-1");
+    expect(sqli.map((w: { windowLabels: number[] }) => w.windowLabels)).toEqual([[], [1], []]);
+    const marked = sqli[1].lineOfToken.filter((_: number, i: number) => sqli[1].tokenLabels[i].length > 0);
+    expect(new Set(marked)).toEqual(new Set([6]));
+
+    const pretrainOut = join(dir, "pretrain");
+    python("pretrain.py", ["--corpus", cache, "--out", pretrainOut, "--steps", "3", "--batch", "2", "--seq", "32",
+      "--warmup", "1", "--log-seconds", "0", ...TINY]);
+    expect(existsSync(join(pretrainOut, "encoder.pt"))).toBe(true);
+
+    const finetuneOut = join(dir, "finetune");
+    python("finetune.py", ["--windows", cache, "--init", join(pretrainOut, "encoder.pt"), "--out", finetuneOut,
+      "--steps", "4", "--eval-steps", "2", "--batch", "2", "--threads", "1"]);
+    const summary = JSON.parse(readFileSync(join(finetuneOut, "summary.json"), "utf8"));
+    expect(summary.training.steps).toBe(4);
+    expect(Object.keys(summary.thresholds)).toEqual(["CWE-78", "CWE-89"]);
+    for (const t of Object.values(summary.thresholds) as number[]) expect(t).toBeGreaterThanOrEqual(0.3);
+
+    const bundle = join(dir, "bundle");
+    python("export.py", ["--model", join(finetuneOut, "model.pt"), "--cache", cache, "--data", data,
+      "--out", bundle, "--pretrain-dir", pretrainOut]);
+    const loaded = loadBundle(bundle);
+    expect(loaded.manifest.labels).toEqual(["CWE-78", "CWE-89"]);
+    expect(loaded.manifest.labelNames).toMatchObject({ "CWE-89": "SQL Injection" });
+    expect(loaded.manifest.data).toMatchObject({ files: ["train.jsonl", "validation.jsonl"] });
+
+    const parity = JSON.parse(readFileSync(join(bundle, "parity.json"), "utf8"));
+    const ids: number[][] = parity.inputs.input_ids;
+    const seq = ids[0]?.length ?? 0;
+    const session = await openOnnxSession(loaded.modelPath, { threads: 1 });
+    try {
+      const out = await session.run({
+        batch: ids.length, seq,
+        ids: BigInt64Array.from(ids.flat().map(BigInt)),
+        mask: BigInt64Array.from((parity.inputs.attention_mask as number[][]).flat().map(BigInt)),
+      });
+      const expectWindow = (parity.outputs.window_logits as number[][]).flat();
+      const expectToken = (parity.outputs.token_logits as number[][][]).flat(2);
+      expect(out.windowLogits.length).toBe(expectWindow.length);
+      expect(out.tokenLogits.length).toBe(expectToken.length);
+      const maxDiff = (a: Float32Array, b: number[]) => Math.max(...b.map((v, i) => Math.abs(v - (a[i] ?? NaN))));
+      expect(maxDiff(out.windowLogits, expectWindow)).toBeLessThan(1e-4);
+      expect(maxDiff(out.tokenLogits, expectToken)).toBeLessThan(1e-4);
+    } finally {
+      await session.close();
+    }
+  }, 120_000);
+});

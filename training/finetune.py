@@ -1,0 +1,307 @@
+"""Fine-tunes the pretrained encoder with a window multi-label CWE head and a per-token head.
+
+Reads training/cache/windows-<split>.jsonl and labels.json (written by
+scripts/training/export-windows.ts with the project's tokenizer and window cutter). Trains
+on train + train.augmented, evaluates on validation every --eval-minutes, keeps the best
+state by validation loss, stops early after --patience evaluations without improvement or
+at --max-minutes, then picks per-label thresholds and the line threshold on validation only.
+
+  /usr/bin/python3 training/finetune.py --init training/runs/pretrain/encoder.pt --out training/runs/finetune
+"""
+import argparse
+import copy
+import json
+import math
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from common import atomic_save, fmt_seconds, log, setup_torch, write_json
+from metrics import best_threshold, f1_counts, line_scores, window_metrics
+from model import Classifier, Config
+
+PAD = 0
+
+
+def parse_args():
+    p = argparse.ArgumentParser()
+    p.add_argument("--windows", default="training/cache")
+    p.add_argument("--init", default="training/runs/pretrain/encoder.pt", help="encoder.pt, or 'none' for random")
+    p.add_argument("--out", default="training/runs/finetune")
+    p.add_argument("--max-minutes", type=float, default=25.0)
+    p.add_argument("--epochs", type=float, default=6.0)
+    p.add_argument("--steps", type=int, default=0, help="stop after this many steps (tests)")
+    p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--lr", type=float, default=2e-4)
+    p.add_argument("--head-lr", type=float, default=1e-3)
+    p.add_argument("--warmup", type=float, default=0.06, help="share of planned steps")
+    p.add_argument("--token-weight", type=float, default=1.0, help="weight of the per-token loss")
+    p.add_argument("--max-pos-weight", type=float, default=20.0)
+    p.add_argument("--eval-minutes", type=float, default=3.0)
+    p.add_argument("--eval-steps", type=int, default=0, help="evaluate every N steps instead (tests)")
+    p.add_argument("--patience", type=int, default=3)
+    p.add_argument("--threshold-floor", type=float, default=0.3)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=4321)
+    p.add_argument("--limit", type=int, default=0, help="use only the first N windows per split (tests)")
+    # Used only with --init none (tests): shape of a random encoder.
+    p.add_argument("--d-model", type=int, default=256)
+    p.add_argument("--layers", type=int, default=4)
+    p.add_argument("--heads", type=int, default=4)
+    p.add_argument("--ff", type=int, default=1024)
+    return p.parse_args()
+
+
+def read_windows(path, limit):
+    rows = []
+    if not os.path.exists(path):
+        return rows
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                rows.append(json.loads(line))
+                if limit and len(rows) >= limit:
+                    break
+    return rows
+
+
+def encode_batch(rows, n_labels):
+    """Padded tensors for a list of windows: ids, mask, window targets, token targets."""
+    t = max(len(r["ids"]) for r in rows)
+    b = len(rows)
+    ids = np.zeros((b, t), dtype=np.int64)
+    mask = np.zeros((b, t), dtype=np.int64)
+    wy = np.zeros((b, n_labels), dtype=np.float32)
+    ty = np.zeros((b, t, n_labels), dtype=np.float32)
+    for i, r in enumerate(rows):
+        n = len(r["ids"])
+        ids[i, :n] = r["ids"]
+        mask[i, :n] = 1
+        wy[i, r["windowLabels"]] = 1.0
+        for k, labels in enumerate(r["tokenLabels"]):
+            if labels:
+                ty[i, k, labels] = 1.0
+    return (torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(wy), torch.from_numpy(ty))
+
+
+def batches(rows, batch, rng, shuffle=True):
+    """Length-bucketed batches: shuffle, then sort within pools of 50 batches so padding is small."""
+    order = rng.permutation(len(rows)) if shuffle else np.arange(len(rows))
+    pool = batch * 50
+    out = []
+    for s in range(0, len(order), pool):
+        chunk = sorted(order[s:s + pool], key=lambda i: len(rows[i]["ids"]))
+        out.extend([chunk[k:k + batch] for k in range(0, len(chunk), batch)])
+    if shuffle:
+        out = [out[i] for i in rng.permutation(len(out))]
+    return out
+
+
+def pos_weights(rows, n_labels, cap):
+    """neg/pos per label for the window and token BCE (positives are rare, tokens rarer)."""
+    w_pos = np.zeros(n_labels)
+    t_pos = np.zeros(n_labels)
+    tokens = 0
+    for r in rows:
+        w_pos[r["windowLabels"]] += 1
+        tokens += len(r["ids"])
+        for labels in r["tokenLabels"]:
+            t_pos[labels] += 1
+    w = np.clip((len(rows) - w_pos) / np.maximum(w_pos, 1), 1.0, cap)
+    t = np.clip((tokens - t_pos) / np.maximum(t_pos, 1), 1.0, cap)
+    return torch.tensor(w, dtype=torch.float32), torch.tensor(t, dtype=torch.float32)
+
+
+def losses(model, batch, w_pw, t_pw, token_weight):
+    ids, mask, wy, ty = batch
+    window_logits, token_logits = model(ids, mask)
+    lw = F.binary_cross_entropy_with_logits(window_logits, wy, pos_weight=w_pw)
+    per_token = F.binary_cross_entropy_with_logits(token_logits, ty, pos_weight=t_pw, reduction="none").mean(-1)
+    m = mask.to(per_token.dtype)
+    lt = (per_token * m).sum() / m.sum()
+    return lw + token_weight * lt, lw.item(), lt.item()
+
+
+def predict(model, rows, n_labels, batch=32):
+    """Window probabilities [n, labels] and per-window token probabilities (list of [t, labels])."""
+    model.eval()
+    wp = np.zeros((len(rows), n_labels), dtype=np.float32)
+    tp = [None] * len(rows)
+    with torch.no_grad():
+        for idx in batches(rows, batch, None, shuffle=False):
+            ids, mask, _, _ = encode_batch([rows[i] for i in idx], n_labels)
+            wl, tl = model(ids, mask)
+            w = torch.sigmoid(wl).numpy()
+            t = torch.sigmoid(tl).numpy()
+            for k, i in enumerate(idx):
+                wp[i] = w[k]
+                tp[i] = t[k, :len(rows[i]["ids"])]
+    model.train()
+    return wp, tp
+
+
+def validation_loss(model, rows, n_labels, w_pw, t_pw, token_weight):
+    model.eval()
+    total, n = 0.0, 0
+    with torch.no_grad():
+        for idx in batches(rows, 32, None, shuffle=False):
+            loss, _, _ = losses(model, encode_batch([rows[i] for i in idx], n_labels), w_pw, t_pw, token_weight)
+            total += loss.item() * len(idx)
+            n += len(idx)
+    model.train()
+    return total / max(1, n)
+
+
+def localization(rows, token_probs, window_probs, thresholds, line_threshold):
+    """Of the truly positive windows the model flags, how often its top-scoring line is a marked line;
+    and line-level P/R/F1 of `line score >= line_threshold` over lines of positive windows."""
+    hits, flagged = 0, 0
+    tp = fp = fn = 0
+    for r, t_probs, w_probs in zip(rows, token_probs, window_probs):
+        if not r["windowLabels"]:
+            continue
+        marked = {line for line, labels in zip(r["lineOfToken"], r["tokenLabels"]) if labels}
+        scores = line_scores(t_probs, r["lineOfToken"])
+        if (w_probs >= thresholds).any() and scores:
+            flagged += 1
+            top = max(scores, key=scores.get)
+            hits += top in marked
+        for line, s in scores.items():
+            pos = s >= line_threshold
+            tp += pos and line in marked
+            fp += pos and line not in marked
+            fn += (not pos) and line in marked
+    p, rc, f = f1_counts(tp, fp, fn)
+    return {"topLineAccuracy": round(hits / max(1, flagged), 4), "lineF1": round(f, 4),
+            "linePrecision": round(p, 4), "lineRecall": round(rc, 4)}
+
+
+def choose_thresholds(labels, rows, window_probs, token_probs, floor):
+    truth = np.zeros_like(window_probs, dtype=bool)
+    for i, r in enumerate(rows):
+        truth[i, r["windowLabels"]] = True
+    thresholds = np.array([best_threshold(window_probs[:, j], truth[:, j], floor)[0] for j in range(len(labels))])
+    best = (0.5, -1.0)
+    for lt in np.round(np.arange(floor, 0.951, 0.05), 2):
+        f = localization(rows, token_probs, window_probs, thresholds, lt)["lineF1"]
+        if f >= best[1]:
+            best = (float(lt), f)
+    return thresholds, best[0], truth
+
+
+def main():
+    args = parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    setup_torch(args.threads, args.seed)
+    rng = np.random.default_rng(args.seed)
+    labels = json.load(open(os.path.join(args.windows, "labels.json")))
+    n_labels = len(labels)
+    train = read_windows(os.path.join(args.windows, "windows-train.jsonl"), args.limit)
+    train += read_windows(os.path.join(args.windows, "windows-train.augmented.jsonl"), args.limit)
+    val = read_windows(os.path.join(args.windows, "windows-validation.jsonl"), args.limit)
+    if not train or not val:
+        raise SystemExit("no train or validation windows: run scripts/training/export-windows.ts first")
+
+    if args.init == "none":
+        vocab_size = max(max(r["ids"]) for r in train + val) + 1
+        cfg = Config(vocab_size, args.d_model, args.layers, args.heads, args.ff, 256)
+        model = Classifier(cfg, n_labels)
+        pretrained = None
+    else:
+        saved = torch.load(args.init)
+        cfg = Config.from_dict(saved["config"])
+        model = Classifier(cfg, n_labels)
+        model.encoder.load_state_dict(saved["encoder"])
+        pretrained = args.init
+    w_pw, t_pw = pos_weights(train, n_labels, args.max_pos_weight)
+    log(f"{len(train)} train windows, {len(val)} validation windows, {n_labels} labels; init {pretrained or 'random'}")
+
+    steps_per_epoch = math.ceil(len(train) / args.batch)
+    planned = args.steps or int(steps_per_epoch * args.epochs)
+    warmup = max(1, int(planned * args.warmup))
+    head_params = list(model.window_head.parameters()) + list(model.token_head.parameters())
+    opt = torch.optim.AdamW([
+        {"params": list(model.encoder.parameters()), "lr": args.lr, "base": args.lr},
+        {"params": head_params, "lr": args.head_lr, "base": args.head_lr},
+    ], weight_decay=0.01)
+
+    start = time.time()
+    last_eval = start
+    step, best_loss, best_state, best_step, bad, history = 0, float("inf"), None, 0, 0, []
+    stop_reason = "step limit" if args.steps else "epochs done"
+    tokens = 0
+
+    def evaluate():
+        nonlocal best_loss, best_state, best_step, bad
+        vl = validation_loss(model, val, n_labels, w_pw, t_pw, args.token_weight)
+        history.append({"step": step, "val_loss": round(vl, 5), "elapsed": round(time.time() - start)})
+        if vl < best_loss:
+            best_loss, best_state, best_step, bad = vl, copy.deepcopy(model.state_dict()), step, 0
+        else:
+            bad += 1
+        log(f"validation loss {vl:.4f} at step {step} (best {best_loss:.4f} at {best_step}, patience {bad}/{args.patience})")
+
+    done = False
+    epoch = 0
+    while not done:
+        for idx in batches(train, args.batch, rng):
+            if step >= planned:
+                done = True
+                break
+            if time.time() - start >= args.max_minutes * 60:
+                stop_reason, done = "time budget", True
+                break
+            scale = (step + 1) / warmup if step < warmup else max(0.0, (planned - step) / max(1, planned - warmup))
+            for g in opt.param_groups:
+                g["lr"] = g["base"] * scale
+            batch = encode_batch([train[i] for i in idx], n_labels)
+            loss, lw, lt = losses(model, batch, w_pw, t_pw, args.token_weight)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            step += 1
+            tokens += int(batch[1].sum())
+            now = time.time()
+            if step % 20 == 0 or step == 1:
+                rate = step / (now - start)
+                eta = min((planned - step) / rate, args.max_minutes * 60 - (now - start))
+                log(f"epoch {epoch} step {step}/{planned} loss {loss.item():.4f} (window {lw:.4f}, token {lt:.4f}) "
+                    f"{tokens / (now - start):,.0f} tokens/s, elapsed {fmt_seconds(now - start)}, ETA {fmt_seconds(eta)}")
+            due = (step % args.eval_steps == 0) if args.eval_steps else (now - last_eval >= args.eval_minutes * 60)
+            if due:
+                evaluate()
+                last_eval = time.time()
+                if bad >= args.patience:
+                    stop_reason, done = "early stopping", True
+                    break
+        epoch += 1
+    evaluate()
+    model.load_state_dict(best_state)
+    minutes = (time.time() - start) / 60
+    log(f"stopped ({stop_reason}) after {step} steps, {fmt_seconds(minutes * 60)}; best step {best_step}")
+
+    window_probs, token_probs = predict(model, val, n_labels)
+    thresholds, line_threshold, truth = choose_thresholds(labels, val, window_probs, token_probs, args.threshold_floor)
+    figures = window_metrics(window_probs, truth, thresholds)
+    figures.update(localization(val, token_probs, window_probs, thresholds, line_threshold))
+    figures["loss"] = round(best_loss, 5)
+    log(f"validation: {json.dumps(figures)}")
+    result = {
+        "config": cfg.to_dict(), "labels": labels, "state": model.state_dict(),
+        "thresholds": {l: float(t) for l, t in zip(labels, thresholds)}, "lineThreshold": line_threshold,
+        "training": {"seed": args.seed, "steps": step, "bestStep": best_step, "minutes": round(minutes, 1),
+                     "stopReason": stop_reason, "pretrained": pretrained, "trainWindows": len(train),
+                     "validationWindows": len(val), "args": vars(args)},
+        "eval": {"validation": figures}, "history": history,
+    }
+    atomic_save(result, os.path.join(args.out, "model.pt"))
+    write_json(os.path.join(args.out, "summary.json"), {k: v for k, v in result.items() if k != "state"})
+    log(f"saved {os.path.join(args.out, 'model.pt')}")
+
+
+if __name__ == "__main__":
+    main()
