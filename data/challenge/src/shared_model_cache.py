@@ -1,4 +1,4 @@
-# @notes ML model cache shared by notebook users; cache directories created with mode 0o777 and files left group/world writable
+# @notes ML model cache shared by notebook users; cache directories created with mode 0o777 (world-writable shared cache)
 """Download-once cache for ML model artifacts on shared JupyterHub nodes."""
 from __future__ import annotations
 
