@@ -78,3 +78,14 @@ def decide(request: HttpRequest, claim_id: int) -> JsonResponse:
         claim.save()
     log.info("claim %s %s by %s", claim.pk, decision, request.user.pk)
     return JsonResponse({"id": claim.pk, "status": claim.status})
+
+
+@login_required
+@require_GET
+def claim_totals(request: HttpRequest) -> JsonResponse:
+    claims = ExpenseClaim.objects.filter(employee=request.user)
+    by_status: dict[str, str] = {}
+    for status in ("submitted", "approved", "rejected", "paid"):
+        total = sum((c.amount for c in claims if c.status == status), Decimal("0"))
+        by_status[status] = str(total)
+    return JsonResponse(by_status)
