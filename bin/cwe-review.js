@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is compiled to dist/ by `npm run build` (also run by `prepare` on npm ci).
+import process from "node:process";
+
 let cli;
 try {
   cli = await import("../dist/src/cli/main.js");
