@@ -1,0 +1,151 @@
+"""Generate the labelled dataset from the hand-written scenario families.
+
+Usage: /usr/bin/python3 training/dataset/generate.py [--out data]
+Writes data/{train,validation,test}.jsonl. Deterministic: every choice is seeded by
+the family name and variant number.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import hashlib
+import json
+import os
+import random
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from core import SOURCES, STYLES, WORDS, Ctx, Spec, dedent, render, shell  # noqa: E402
+from registry import FAMILIES  # noqa: E402
+from tokens import exact_key  # noqa: E402
+import review  # noqa: E402
+import scenarios  # noqa: E402,F401  (registers families)
+
+SPLIT_CUTS = (76, 86)  # sha256(family) % 100: < 76 train, < 86 validation, else test
+
+
+def split_of(family: str) -> str:
+    h = int(hashlib.sha256(family.encode()).hexdigest(), 16) % 100
+    return "train" if h < SPLIT_CUTS[0] else "validation" if h < SPLIT_CUTS[1] else "test"
+
+
+def make_ctx(f, i: int, salt: str = "") -> Ctx:
+    rng = random.Random(f"{f.name}/{i}/{salt}")
+    fw = rng.choice(f.fws)
+    src = rng.choice(SOURCES.get(fw, ["args"]))
+    key = rng.choice(f.keys)
+    x = rng.choice([key, key, "raw_" + key, key + "_param", "user_" + key, "requested_" + key])
+    return Ctx(rng=rng, fw=fw, src=src, style=rng.choice(STYLES), key=key,
+               wrap=f.wrap and rng.random() < 0.25, x=x, word=rng.choice(WORDS))
+
+
+def assemble(c: Ctx, spec: Spec, which: str) -> str:
+    if spec.full:
+        return dedent(getattr(spec, which)).strip("\n") + "\n"
+    imps = spec.imports + "\n" + (spec.vimports if which == "v" else spec.simports)
+    return shell(c, getattr(spec, which), spec, imps)
+
+
+def build_family(f) -> list[dict]:
+    out: list[dict] = []
+    seen: set = set()
+    made, tries = 0, 0
+    author = f"training/dataset/scenarios/{f.module.split('.')[-1]}.py"
+    while made < f.n and tries < f.n * 6:
+        c = make_ctx(f, tries)
+        tries += 1
+        spec = f.build(c)
+        vcode, vlines = render(assemble(c, spec, "v"), True)
+        scode, _ = render(assemble(c, spec, "s"), False)
+        k = exact_key(vcode)
+        if k in seen:
+            continue
+        seen.add(k)
+        fw = spec.fw or c.fw
+        vid, sid = f"{f.name}-{made:03d}-v", f"{f.name}-{made:03d}-s"
+        note = spec.notes or ""
+        ctxnote = f"fw={c.fw} src={c.src} style={c.style} helper={c.wrap}"
+        out.append(dict(id=vid, label="vulnerable", cwes=[f.cwe], code=vcode, lines=vlines, family=f.name,
+                        framework=fw, twin=sid, hard_negative=False, author=author, reviewer="",
+                        notes=(note + "; " if note else "") + ctxnote, split=split_of(f.name), augmented_from=None))
+        out.append(dict(id=sid, label="safe", cwes=[], code=scode, lines=[], family=f.name, framework=fw,
+                        twin=vid, hard_negative=False, author=author, reviewer="",
+                        notes=f"safe twin of {vid} (minimal fix for {f.cwe}); {ctxnote}",
+                        split=split_of(f.name), augmented_from=None))
+        made += 1
+    for hi, (hb, hn) in enumerate(f.hn):
+        hmade, htries = 0, 0
+        while hmade < hn and htries < hn * 6:
+            c = make_ctx(f, htries, salt=f"hn{hi}")
+            htries += 1
+            spec = hb(c)
+            code, _ = render(assemble(c, spec, "s"), False)
+            k = exact_key(code)
+            if k in seen:
+                continue
+            seen.add(k)
+            out.append(dict(id=f"{f.name}-hn{hi}-{hmade:03d}", label="safe", cwes=[], code=code, lines=[],
+                            family=f.name, framework=spec.fw or c.fw, twin=None, hard_negative=True,
+                            author=author, reviewer="",
+                            notes=f"hard negative near {f.cwe}: {spec.notes or 'looks like the sink but is safe'}",
+                            split=split_of(f.name), augmented_from=None))
+            hmade += 1
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "..", "data"))
+    ap.add_argument("--only", default="", help="generate only families whose name contains this")
+    args = ap.parse_args()
+    t0 = time.time()
+    recs: list[dict] = []
+    fams = [f for f in FAMILIES if args.only in f.name]
+    names = [f.name for f in FAMILIES]
+    dup = {n for n in names if names.count(n) > 1}
+    if dup:
+        print("duplicate family names:", sorted(dup), file=sys.stderr)
+        return 1
+    for i, f in enumerate(fams, 1):
+        recs += build_family(f)
+        if i % 25 == 0 or i == len(fams):
+            el = time.time() - t0
+            print(f"[{i}/{len(fams)}] families, {len(recs)} records, {el:.1f}s, eta {el / i * (len(fams) - i):.0f}s",
+                  file=sys.stderr)
+    bad = [r for r in recs if not _parses(r["code"])]
+    for r in bad:
+        print("DOES NOT PARSE:", r["id"], file=sys.stderr)
+    if bad:
+        print(bad[0]["code"], file=sys.stderr)
+        return 1
+    recs, report = review.review_all(recs)
+    print(report, file=sys.stderr)
+    os.makedirs(args.out, exist_ok=True)
+    if args.only:
+        for r in recs[:4]:
+            print(json.dumps(r, indent=1))
+            print(r["code"])
+        return 0
+    for split in ("train", "validation", "test"):
+        rows = [r for r in recs if r["split"] == split]
+        with open(os.path.join(args.out, f"{split}.jsonl"), "w") as fh:
+            for r in rows:
+                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+        print(f"{split}: {len(rows)}", file=sys.stderr)
+    with open(os.path.join(args.out, "review-report.txt"), "w") as fh:
+        fh.write(report + "\n")
+    return 0
+
+
+def _parses(code: str) -> bool:
+    try:
+        ast.parse(code)
+        return True
+    except SyntaxError:
+        return False
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,226 @@
+"""Second, independent reviewer pass over the generated examples ("review.py rules v1").
+
+The generator's author marks lines in templates; this reviewer does not trust those marks.
+For every example it re-derives, from the code alone, whether the label, the CWE and the
+marked lines are plausible:
+
+R1  vulnerable: marked lines are in range and not blank, and at least one marked line
+    contains a sink/source/check pattern of the labelled CWE (call names are resolved
+    through the file's imports first, so ``from os import system as run`` still counts);
+R2  twin: a vulnerable example has a safe twin that exists, differs from it, and the
+    difference touches a marked line or inserts a guard within 8 lines above one;
+R3  safe: no line of a safe example (twin or hard negative) carries a line-local
+    signature of the weakness (e.g. ``verify=False``, ``yaml.load(..., Loader=yaml.Loader)``),
+    unless the line says ``# nosec``;
+R4  hard negatives: ``hard_negative`` is set exactly when the safe code still contains
+    the sink pattern of the family's CWE (it looks dangerous but is not); flags that
+    disagree are corrected.
+Examples failing R1-R3 are dropped together with their twin; R4 corrections are counted
+as fixes. The report is written to data/review-report.txt and quoted in data/README.md.
+"""
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+from collections import Counter
+
+REVIEWER = "review.py rules v1"
+
+# sink / source / check patterns per CWE, matched on import-resolved lines
+SINK = {
+    "CWE-89": r"\.(execute|executemany|raw|extra)\(|read_sql|\btext\(|\b(SELECT|INSERT|UPDATE|DELETE)\b|ORDER BY|\bIN \(",
+    "CWE-78": r"os\.(system|popen)|subprocess\.|create_subprocess_shell|shell=True",
+    "CWE-77": r"subprocess\.|exec_command|\"(bash|sh)\", \"-c\"|\.split\(\)",
+    "CWE-94": r"\beval\(|\bexec\(|\bcompile\(|render_template_string|from_string|Template\(|\|safe",
+    "CWE-90": r"\.search(_s|_st)?\(|Connection\(|\((uid|mail|cn|telephoneNumber)=|\(&|\(\||uid=",
+    "CWE-643": r"xpath|XPath|\.find(all)?\(|elementpath\.select|//",
+    "CWE-1333": r"re\.(compile|match|search|fullmatch|findall)\(|\.match\(",
+    "CWE-400": r"\.read\(|get_data\(|range\(|\* ?int\(|requests\.(get|post)\(|\bint\(",
+    "CWE-117": r"\.(info|warning|error|debug|exception|critical)\(|\.write\(|print\(",
+    "CWE-79": r"Markup|mark_safe|autoescape|\|safe|<\w+[^>]*>|Response\(|make_response\(|render\(",
+    "CWE-352": r"csrf|CSRF|methods=\[\"GET\"\]|\.(save|delete|update)\(|move_funds|save_email|active = False|cancel\(",
+    "CWE-601": r"redirect|Redirect|HTTPFound|startswith\(",
+    "CWE-614": r"set_cookie|COOKIE_SECURE",
+    "CWE-1004": r"set_cookie|COOKIE_HTTPONLY",
+    "CWE-209": r"traceback|str\(exc\)|repr\(exc\)|\{exc\}|pgerror|exc\.__traceback__",
+    "CWE-215": r"DEBUG|debug=True|log\.info\(",
+    "CWE-489": r"debug=True|DebuggedApplication",
+    "CWE-200": r"dict\(|__dict__|os\.environ|__all__|listdir|show_index|getpid|platform\.",
+    "CWE-862": r"def |@login_required|permission_classes|\.(update|commit|save|delete)|= True|FLAGS\[|add_view|delete_\w+\(|\.objects\.all\(\)",
+    "CWE-863": r"if not|has_perm|cookies|headers|is_admin|in groups|user_passes_test|startswith|endswith",
+    "CWE-639": r"\.get\(|get_object_or_404|SELECT|filter_by|objects\.all\(\)|\bint\(|body\[",
+    "CWE-306": r"def |@app\.|route|permission_classes|@require_POST|\w+\(\)|\.run\(|op\"\) ==",
+    "CWE-287": r"authenticate|login\(|session\[|if |bind\(|==|headers|Header\(|Remote-User|username = ",
+    "CWE-269": r"role|setuid|setgid|setattr|fields|privileged",
+    "CWE-22": r"open\(|os\.path\.join|send_file|extractall|os\.remove|read_text|FileResponse|startswith|/|DOCS",
+    "CWE-434": r"\.save\(|open\(|os\.path\.join|mimetype|filename|\bin\b",
+    "CWE-377": r"mktemp|/tmp|gettempdir|open\(",
+    "CWE-732": r"chmod|os\.open\(|0o\d+",
+    "CWE-276": r"umask|makedirs|touch|PERMISSIONS|0o\d+|open\(",
+    "CWE-502": r"pickle|yaml\.(load|unsafe_load)|jsonpickle|torch\.load|np\.load|numpy\.load|read_pickle|marshal|dill|shelve|joblib\.load",
+    "CWE-611": r"XMLParser|etree\.(fromstring|parse|XSLT)|feature_external_ges|parseString|sax",
+    "CWE-918": r"requests\.|urlopen|httpx\.|\.get\(|http://|INTERNAL_BASE",
+    "CWE-327": r"DES|ARC2|ARC4|Blowfish|MODE_ECB|modes\.ECB|TripleDES|PROTOCOL_(TLSv1|SSL)|Cipher\(",
+    "CWE-328": r"hashlib\.(md5|sha1)|!=",
+    "CWE-916": r"hashlib\.(md5|sha1|sha256|sha512|pbkdf2_hmac)",
+    "CWE-295": r"verify=False|_create_unverified_context|check_hostname = False|CERT_NONE|AutoAddPolicy|ssl=False",
+    "CWE-330": r"uuid1|random\.seed|getrandbits|time\.time\(\)",
+    "CWE-338": r"random\.|np\.random|numpy\.random|rng\.choice",
+    "CWE-347": r"verify_signature|get_unverified|b64decode|loads_unsafe|if not|json\.loads|warning|install\(",
+    "CWE-798": r"password=\"|_key_id=\"|_access_key=\"|secret_key = \"|SECRET_KEY = \"|Bearer [A-Za-z0-9_\-]{8,}|login\([^)]*\"[^\"]+\"\)|== \"|jwt\.encode\([^)]*\"",
+    "CWE-319": r"http://|FTP\(|\.login\(|Telnet|\.write\(|socket\.create_connection|sendall|urlopen",
+}
+
+# line-local signatures of the weakness that must not appear in safe code
+BAD = {
+    "CWE-78": r"os\.system\((?!\")|^(?!.*shlex\.quote).*shell=True",
+    "CWE-94": r"\beval\((?!code)|\bexec\(",
+    "CWE-502": r"pickle\.loads?\((?!.*nosec)|yaml\.(unsafe_load|load\((?!.*SafeLoader))|jsonpickle\.decode|allow_pickle=True|read_pickle|marshal\.loads|dill\.loads",
+    "CWE-611": r"resolve_entities=True|feature_external_ges, (True|1)|load_dtd=True",
+    "CWE-295": r"verify=False|_create_unverified_context|CERT_NONE|AutoAddPolicy|ssl=False",
+    "CWE-327": r"MODE_ECB|modes\.ECB|\bDES\.new|ARC4\.new|PROTOCOL_(TLSv1|SSL)",
+    "CWE-377": r"tempfile\.mktemp\(|\"/tmp/",
+    "CWE-732": r"0o7?77\b|0o666|S_IRWXO",
+    "CWE-276": r"umask\(0\)|0o777|0o666",
+    "CWE-489": r"debug=True|DebuggedApplication",
+    "CWE-215": r"^DEBUG = True|debug=True",
+    "CWE-330": r"uuid\.uuid1|random\.seed\(int\(time",
+    "CWE-338": r"random\.(choice|choices|randint|getrandbits)\(.*(token|otp|key|ALPHABET)|np\.random\.bytes",
+    "CWE-347": r"verify_signature\": False|get_unverified_claims|loads_unsafe",
+    "CWE-614": r"secure=False|COOKIE_SECURE = False|COOKIE_SECURE=False",
+    "CWE-1004": r"httponly=False|HTTPONLY = False|HTTPONLY\"\] = False",
+    "CWE-916": r"hashlib\.(md5|sha1|sha256|sha512)\(.*(password|passwd|pw\b|plain|new_password)",
+    "CWE-319": r"\"http://(?!localhost|127\.0\.0\.1)[^\"]*(token|oauth|login|key=)|\bFTP\(|Telnet\(",
+    "CWE-798": r"password=\"[^\"]+\"|aws_secret_access_key=\"|SECRET_KEY = \"|secret_key = \"",
+    "CWE-1333": r"\(\w\+\)\+|\(\[\^?[^\]]*\]\+-?\?\)\*",
+    "CWE-352": r"^@csrf_exempt$|WTF_CSRF_ENABLED\"\] = False|csrf\.exempt\(",
+}
+
+
+def alias_map(code: str) -> dict:
+    """Local name -> qualified name, from the file's import statements."""
+    out: dict = {}
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return out
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.asname:
+                    out[a.asname] = a.name
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for a in node.names:
+                local = a.asname or a.name
+                if local != a.name or node.module in ("os", "subprocess", "pickle", "random", "yaml", "hashlib"):
+                    out[local] = node.module + "." + a.name
+    return out
+
+
+def resolve(line: str, amap: dict) -> str:
+    for local, q in amap.items():
+        line = re.sub(r"(?<![\w.])" + re.escape(local) + r"(?=\s*[.(])", q, line)
+    return line
+
+
+def _has(pattern: str | None, text: str) -> bool:
+    return bool(pattern) and re.search(pattern, text, re.M) is not None
+
+
+def check_vulnerable(r: dict) -> list[str]:
+    errs = []
+    code_lines = r["code"].split("\n")
+    if not r["lines"]:
+        errs.append("R1: no marked lines")
+    amap = alias_map(r["code"])
+    hits = 0
+    for n in r["lines"]:
+        if not 1 <= n <= len(code_lines) or not code_lines[n - 1].strip():
+            errs.append(f"R1: line {n} out of range or blank")
+            continue
+        if _has(SINK[r["cwes"][0]], resolve(code_lines[n - 1], amap)):
+            hits += 1
+    if r["lines"] and hits == 0:
+        errs.append("R1: no marked line matches the sink patterns of " + r["cwes"][0])
+    return errs
+
+
+def check_twin(v: dict, s: dict | None) -> list[str]:
+    if s is None:
+        return ["R2: twin missing"]
+    if s["code"] == v["code"]:
+        return ["R2: twin identical to vulnerable code"]
+    a, b = v["code"].split("\n"), s["code"].split("\n")
+    marked = set(v["lines"])
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        touched = set(range(i1 + 1, i2 + 1))
+        if touched & marked:
+            return []
+        # a guard inserted up to 8 lines above a marked line, or a constraint added just below it
+        if tag == "insert" and any(-3 <= m - (i1 + 1) <= 8 for m in marked):
+            return []
+    return ["R2: the fix does not touch or guard any marked line"]
+
+
+def check_safe(r: dict, cwe: str) -> list[str]:
+    bad = BAD.get(cwe)
+    if not bad:
+        return []
+    amap = alias_map(r["code"])
+    for i, line in enumerate(r["code"].split("\n"), 1):
+        if "nosec" in line:
+            continue
+        if _has(bad, resolve(line.strip(), amap)):
+            return [f"R3: safe example line {i} carries a signature of {cwe}: {line.strip()[:80]}"]
+    return []
+
+
+def looks_dangerous(r: dict, cwe: str) -> bool:
+    amap = alias_map(r["code"])
+    return any(_has(SINK[cwe], resolve(l, amap)) for l in r["code"].split("\n") if l.strip() and not l.strip().startswith("#"))
+
+
+def review_all(recs: list[dict]) -> tuple[list[dict], str]:
+    by_id = {r["id"]: r for r in recs}
+    fam_cwe = {r["family"]: r["cwes"][0] for r in recs if r["label"] == "vulnerable"}
+    drop: set = set()
+    reasons: Counter = Counter()
+    examples: dict = {}
+    for r in recs:
+        if r["label"] != "vulnerable":
+            continue
+        errs = check_vulnerable(r) + check_twin(r, by_id.get(r["twin"]))
+        tw = by_id.get(r["twin"])
+        if tw is not None:
+            errs += check_safe(tw, r["cwes"][0])
+        if errs:
+            drop.update({r["id"], r["twin"]})
+            for e in errs:
+                reasons[e.split(":")[0]] += 1
+                examples.setdefault(e.split(":")[0], f"{r['id']}: {e}")
+    for r in recs:
+        if r["label"] == "safe" and r["twin"] is None:
+            errs = check_safe(r, fam_cwe.get(r["family"], ""))
+            if errs:
+                drop.add(r["id"])
+                reasons["R3"] += 1
+                examples.setdefault("R3", f"{r['id']}: {errs[0]}")
+    kept, fixed = [], 0
+    for r in recs:
+        if r["id"] in drop:
+            continue
+        if r["label"] == "safe":
+            hn = looks_dangerous(r, fam_cwe.get(r["family"], "CWE-89"))
+            if hn != r["hard_negative"]:
+                fixed += 1
+                r["notes"] += f"; review: hard_negative set to {hn} (sink pattern {'present' if hn else 'absent'})"
+                r["hard_negative"] = hn
+        r["reviewer"] = REVIEWER
+        kept.append(r)
+    lines = [f"review ({REVIEWER}): {len(recs)} examples checked, {len(drop)} dropped, {fixed} hard_negative flags fixed"]
+    for k, n in sorted(reasons.items()):
+        lines.append(f"  {k}: {n} failures, e.g. {examples[k]}")
+    return kept, "\n".join(lines)
