@@ -10,7 +10,7 @@ import type { Probot } from "probot";
 import { reviewJobId } from "../../src/job/job.js";
 import { createReviewQueue, type ReviewQueue } from "../../src/queue/review-queue.js";
 import type { ReviewWorker } from "../../src/queue/review-worker.js";
-import { mockGitHub, restPrefix, type GitHubMock } from "../support/github-mock.js";
+import { graphqlPath, mockGitHub, restPrefix, type GitHubMock } from "../support/github-mock.js";
 import { startRedis, type RedisHandle } from "../support/redis-server.js";
 import { createRegexDetector } from "../support/regex-detector.js";
 import { startTestWorker, waitForJob } from "../support/review-worker-harness.js";
@@ -214,6 +214,55 @@ describe.each([
     expect(completed).toMatchObject({ status: "completed", conclusion: "failure" });
     const output = completed["output"] as { annotations: { start_line: number }[] };
     expect(output.annotations.map((a) => a.start_line)).toEqual([7]);
+    expect(github.violations).toEqual([]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it("reports a finding a later push fixed and resolves its thread", async () => {
+    const payload = examplePayload<PullPayload>("pull_request", "synchronize");
+    const pr = payload.pull_request;
+    pr.head.sha = "6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f7";
+    const checks = repoPath(payload, "/check-runs");
+    github.scope
+      .post(`${prefix}/app/installations/${payload.installation.id}/access_tokens`)
+      .reply(201, { token: "ghs_app", expires_at: "2099-01-01T00:00:00Z" })
+      .post(checks)
+      .reply(201, { id: 4003, name: "cwe-review", head_sha: pr.head.sha, status: "queued" });
+    await probot.receive({ id: "delivery-3", name: "pull_request", payload } as never);
+
+    // The query is parameterised again (with another name), so the file is still in the diff.
+    const fixedHead = BASE_DB.replace("(name,))", "(user_name,))");
+    const fixedPatch = `@@ -3,7 +3,7 @@ import sqlite3
+ 
+ def find_user(conn, name):
+     cur = conn.cursor()
+-    cur.execute("SELECT * FROM users WHERE name = ?", (name,))
++    cur.execute("SELECT * FROM users WHERE name = ?", (user_name,))
+     return cur.fetchone()
+ 
+     conn.execute(f"DELETE FROM audit WHERE day < '{today}'")`;
+    const firstBody = await renderedCommentFor(createRegexDetector());
+    mockWorkerReads(payload, { head: fixedHead, patch: fixedPatch, blobSha: "b30b" }, [
+      { id: 9001, path: "app/db.py", line: 6, side: "RIGHT", body: firstBody },
+    ]);
+    github.scope
+      .patch(`${checks}/4003`).reply(200, { id: 4003 })
+      .patch(`${checks}/4003`).reply(200, { id: 4003 })
+      .post(graphqlPath(baseUrl), (body: { query: string }) => body.query.includes("reviewThreads"))
+      .reply(200, { data: { repository: { pullRequest: { reviewThreads: {
+        pageInfo: { hasNextPage: false, endCursor: null },
+        nodes: [{ id: "PRRT_1", isResolved: false, comments: { nodes: [{ databaseId: 9001 }] } }],
+      } } } } })
+      .post(graphqlPath(baseUrl), (body: { query: string; variables: { threadId?: string } }) => body.query.includes("resolveReviewThread") && body.variables.threadId === "PRRT_1")
+      .reply(200, { data: { resolveReviewThread: { thread: { id: "PRRT_1", isResolved: true } } } });
+
+    worker = await startTestWorker({ redisUrl: redis.url, queueName: queue.name, baseUrl, detector: createRegexDetector() });
+    await waitForJob(worker, reviewJobId({ owner: "Codertocat", repo: "Hello-World", pullNumber: pr.number, headSha: pr.head.sha }));
+
+    expect(github.requests.some((r) => r.path.endsWith("/reviews"))).toBe(false);
+    const completed = github.requests.filter((r) => r.method === "PATCH").at(-1)?.body as { conclusion: string; output: { summary: string } };
+    expect(completed.conclusion).toBe("success");
+    expect(completed.output.summary).toMatch(/Fixed since the last push \(1\)[\s\S]*app\/db\.py/);
     expect(github.violations).toEqual([]);
     expect(nock.pendingMocks()).toEqual([]);
   });
