@@ -22,6 +22,9 @@ export interface WorkerEnv extends AppEnv {
 
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
 
+/** Variables as in `process.env` (plain strings: Probot narrows some of `ProcessEnv`'s types). */
+export type EnvSource = Readonly<Record<string, string | undefined>>;
+
 /** Thrown when the environment is incomplete or wrong; the message lists every problem and what to do. */
 export class EnvError extends Error {
   override readonly name = "EnvError";
@@ -78,7 +81,7 @@ function fail(problems: string[]): never {
 }
 
 /** Empty strings count as unset, as in a `.env` file with `NAME=`. */
-function withoutEmpty(source: NodeJS.ProcessEnv): Record<string, string> {
+function withoutEmpty(source: EnvSource): Record<string, string> {
   return Object.fromEntries(Object.entries(source).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ""));
 }
 
@@ -86,7 +89,7 @@ function withoutEmpty(source: NodeJS.ProcessEnv): Record<string, string> {
  * Reads the app's settings once, through a schema.
  * @throws {EnvError} listing every problem with what to do.
  */
-export function readAppEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
+export function readAppEnv(source: EnvSource = process.env): AppEnv {
   const parsed = appSchema.safeParse(withoutEmpty(source));
   if (!parsed.success) fail(describe(parsed.error.issues));
   return { redisUrl: parsed.data.CWE_REVIEW_REDIS_URL, queueName: parsed.data.QUEUE_NAME };
@@ -98,7 +101,7 @@ export function readAppEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
  * @example readWorkerEnv({ APP_ID: "1", PRIVATE_KEY_PATH: "key.pem", CWE_REVIEW_REDIS_URL: "redis://localhost:6379" })
  */
 export function readWorkerEnv(
-  source: NodeJS.ProcessEnv = process.env,
+  source: EnvSource = process.env,
   readFile?: (path: string) => string,
 ): WorkerEnv {
   const parsed = workerSchema.safeParse(withoutEmpty(source));
