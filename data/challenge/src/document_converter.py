@@ -1,4 +1,4 @@
-# @notes document conversion service; the uploaded file's original name ends up in an os.system call to LibreOffice
+# @notes document conversion service; the uploaded file name is used as a path under the work dir and ends up in an os.system call to LibreOffice
 """Convert uploaded office documents to PDF for the e-signature workflow."""
 from __future__ import annotations
 
@@ -41,8 +41,8 @@ def convert():
         return jsonify({"error": f"unsupported type {ext}"}), 415
     workdir = Path(tempfile.mkdtemp(prefix="conv-"))
     try:
-        src = workdir / upload.filename
-        upload.save(src)
+        src = workdir / upload.filename  # @L CWE-22
+        upload.save(src)  # @L CWE-22
         started = time.monotonic()
         pdf = convert_to_pdf(workdir, upload.filename)
         OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
