@@ -48,6 +48,14 @@ class Command(BaseCommand):
         customer.save()
         Address.objects.filter(customer=customer).delete()
 
+    def summary(self, years: int) -> dict[str, int]:
+        """Counts shown in the ops dashboard before a run is approved."""
+        qs = self.candidates(years)
+        return {
+            "eligible": qs.count(),
+            "with_addresses": Address.objects.filter(customer__in=qs).values("customer_id").distinct().count(),
+        }
+
     def handle(self, *args, **options) -> None:
         years: int = options["years"]
         dry_run: bool = options["dry_run"]
