@@ -74,3 +74,12 @@ async def delete_webhook(hook_id: str, ws: Annotated[Workspace, Depends(current_
 @router.get("/events")
 async def event_types():
     return ["ping", "invoice.created", "invoice.paid", "customer.created", "subscription.cancelled"]
+
+
+@router.get("/webhooks/{hook_id}/deliveries")
+async def deliveries(hook_id: str, ws: Annotated[Workspace, Depends(current_workspace)], limit: int = 20):
+    """Recent delivery attempts for a configured webhook, newest first."""
+    rows = await store.deliveries(ws.id, hook_id, limit=min(limit, 100))
+    if rows is None:
+        raise HTTPException(404)
+    return [{"at": r.at, "status": r.status, "ms": r.elapsed_ms} for r in rows]
