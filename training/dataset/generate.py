@@ -19,7 +19,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from core import SOURCES, STYLES, WORDS, Ctx, Spec, dedent, render, shell  # noqa: E402
 from registry import FAMILIES  # noqa: E402
-from tokens import exact_key  # noqa: E402
+from tokens import exact_key, norm_tokens, shingles  # noqa: E402
+from check import near_duplicates  # noqa: E402
 import review  # noqa: E402
 import scenarios  # noqa: E402,F401  (registers families)
 
@@ -59,10 +60,10 @@ def build_family(f) -> list[dict]:
         spec = f.build(c)
         vcode, vlines = render(assemble(c, spec, "v"), True)
         scode, _ = render(assemble(c, spec, "s"), False)
-        k = exact_key(vcode)
-        if k in seen:
+        k, ks = exact_key(vcode), exact_key(scode)
+        if k in seen or ks in seen:
             continue
-        seen.add(k)
+        seen.update((k, ks))
         fw = spec.fw or c.fw
         vid, sid = f"{f.name}-{made:03d}-v", f"{f.name}-{made:03d}-s"
         note = spec.notes or ""
@@ -121,6 +122,8 @@ def main() -> int:
         print(bad[0]["code"], file=sys.stderr)
         return 1
     recs, report = review.review_all(recs)
+    recs, dreport = drop_cross_split_near_duplicates(recs)
+    report += "\n" + dreport
     print(report, file=sys.stderr)
     os.makedirs(args.out, exist_ok=True)
     if args.only:
@@ -137,6 +140,25 @@ def main() -> int:
     with open(os.path.join(args.out, "review-report.txt"), "w") as fh:
         fh.write(report + "\n")
     return 0
+
+
+def drop_cross_split_near_duplicates(recs: list[dict]) -> tuple[list[dict], str]:
+    """Drop (with its twin) any example that is a near duplicate of one in another split.
+
+    Two families can converge on the same safe code (e.g. the AES-GCM fix of two cipher
+    families); the split is by family, so such pairs would leak across splits.
+    """
+    items = [(r["id"], r["split"], shingles(norm_tokens(r["code"]))) for r in recs]
+    pairs = near_duplicates(items)
+    by_id = {r["id"]: r for r in recs}
+    drop: set = set()
+    for a, b, _ in pairs:
+        loser = by_id[b]
+        drop.add(loser["id"])
+        if loser["twin"]:
+            drop.add(loser["twin"])
+    kept = [r for r in recs if r["id"] not in drop]
+    return kept, f"near-duplicate filter: {len(pairs)} cross-split pairs, {len(drop)} examples dropped"
 
 
 def _parses(code: str) -> bool:

@@ -98,6 +98,46 @@ BAD = {
 }
 
 
+# the look-alike APIs: a safe example that still calls one of these "looks dangerous" (R4).
+# Logic weaknesses (862, 863, 639, 306, 287, 269, 352, 200) have no look-alike API, so only
+# hand-written hard negatives count there.
+LOOKALIKE = {
+    "CWE-89": r"\.(execute|raw)\(|read_sql|\btext\(",
+    "CWE-78": r"subprocess\.|os\.(system|popen)|create_subprocess",
+    "CWE-77": r"subprocess\.|exec_command",
+    "CWE-94": r"\beval\(|\bexec\(|literal_eval|render_template_string|from_string|Template\(",
+    "CWE-90": r"\.search(_s|_st)?\(",
+    "CWE-643": r"xpath|XPath|elementpath",
+    "CWE-1333": r"re\.(compile|match|search|fullmatch)\(",
+    "CWE-400": r"\brange\(|\.read\(|requests\.get\(|zf\.read",
+    "CWE-117": r"\.(info|warning|error|write)\(|print\(",
+    "CWE-79": r"Markup|render_template_string|HttpResponse\(|HTMLResponse|make_response|format_html|autoescape|text/html",
+    "CWE-601": r"redirect\(|Redirect|HTTPFound",
+    "CWE-614": r"set_cookie|SESSION_COOKIE",
+    "CWE-1004": r"set_cookie|SESSION_COOKIE",
+    "CWE-209": r"traceback|\.exception\(",
+    "CWE-215": r"debug=|DEBUG =|DEBUG\b",
+    "CWE-489": r"debug=|app\.run\(|run_simple",
+    "CWE-22": r"\bopen\(|send_from_directory|extractall|os\.remove|read_text|FileResponse",
+    "CWE-434": r"\.save\(|open\(",
+    "CWE-377": r"tempfile\.|\bopen\(",
+    "CWE-732": r"chmod|umask|os\.open\(|touch\(",
+    "CWE-276": r"chmod|umask|makedirs\(|os\.open\(|touch\(|PERMISSIONS",
+    "CWE-502": r"pickle|yaml\.|torch\.load|np\.load|numpy\.load|joblib\.load",
+    "CWE-611": r"etree\.|XMLParser|sax|pulldom|ElementTree",
+    "CWE-918": r"requests\.|urlopen|httpx\.|\.get\(\w+|ClientSession",
+    "CWE-327": r"AES\.new|Cipher\(|AESGCM|ChaCha20|SSLContext|create_default_context",
+    "CWE-328": r"hashlib\.|hmac\.",
+    "CWE-916": r"hashlib\.|pbkdf2|scrypt|bcrypt|generate_password_hash",
+    "CWE-295": r"verify=|ssl\.|PoolManager|set_missing_host_key_policy|ssl=",
+    "CWE-330": r"\brandom\.|uuid\.|secrets\.",
+    "CWE-338": r"\brandom\.|np\.random|secrets\.",
+    "CWE-347": r"jwt\.(decode|get_unverified)|\.loads\(|\.verify\(|hmac\.",
+    "CWE-798": r"password|SECRET_KEY|secret_key|Bearer|\.login\(|jwt\.encode|aws_",
+    "CWE-319": r"requests\.post|FTP|SMTP|socket\.|urlopen|http://",
+}
+
+
 def alias_map(code: str) -> dict:
     """Local name -> qualified name, from the file's import statements."""
     out: dict = {}
@@ -179,8 +219,11 @@ def check_safe(r: dict, cwe: str) -> list[str]:
 
 
 def looks_dangerous(r: dict, cwe: str) -> bool:
+    pat = LOOKALIKE.get(cwe)
+    if not pat:
+        return r["twin"] is None  # hand-written hard negative of a logic weakness
     amap = alias_map(r["code"])
-    return any(_has(SINK[cwe], resolve(l, amap)) for l in r["code"].split("\n") if l.strip() and not l.strip().startswith("#"))
+    return any(_has(pat, resolve(l, amap)) for l in r["code"].split("\n") if l.strip() and not l.strip().startswith("#"))
 
 
 def review_all(recs: list[dict]) -> tuple[list[dict], str]:
@@ -208,19 +251,20 @@ def review_all(recs: list[dict]) -> tuple[list[dict], str]:
                 drop.add(r["id"])
                 reasons["R3"] += 1
                 examples.setdefault("R3", f"{r['id']}: {errs[0]}")
-    kept, fixed = [], 0
+    kept, fixed, set_on = [], 0, 0
     for r in recs:
         if r["id"] in drop:
             continue
         if r["label"] == "safe":
             hn = looks_dangerous(r, fam_cwe.get(r["family"], "CWE-89"))
             if hn != r["hard_negative"]:
-                fixed += 1
+                fixed += r["twin"] is None
+                set_on += r["twin"] is not None
                 r["notes"] += f"; review: hard_negative set to {hn} (sink pattern {'present' if hn else 'absent'})"
                 r["hard_negative"] = hn
         r["reviewer"] = REVIEWER
         kept.append(r)
-    lines = [f"review ({REVIEWER}): {len(recs)} examples checked, {len(drop)} dropped, {fixed} hard_negative flags fixed"]
+    lines = [f"review ({REVIEWER}): {len(recs)} examples checked, {len(drop)} dropped, R4 set hard_negative on {set_on} safe twins that keep the look-alike API and corrected {fixed} hand-written hard negatives"]
     for k, n in sorted(reasons.items()):
         lines.append(f"  {k}: {n} failures, e.g. {examples[k]}")
     return kept, "\n".join(lines)

@@ -90,12 +90,11 @@ def crypto_rc4(c):
         result = stream.encrypt({x}.encode()).hex()
     """
     s = f"""
-        stream = ChaCha20_Poly1305.new(key=KEY)
-        ct, tag = stream.encrypt_and_digest({x}.encode())
-        result = (stream.nonce + tag + ct).hex()
+        token = Fernet(FERNET_KEY).encrypt({x}.encode())
+        result = token.decode("ascii")
     """
-    return Spec(v=v, s=s, imports="import os", vimports="from Crypto.Cipher import ARC4", simports="from Crypto.Cipher import ChaCha20_Poly1305",
-                helpers="KEY = os.urandom(32)")
+    return Spec(v=v, s=s, imports="import os", vimports="from Crypto.Cipher import ARC4", simports="from cryptography.fernet import Fernet",
+                helpers="KEY = os.urandom(32)\nFERNET_KEY = os.environ[\"NOTES_FERNET_KEY\"].encode()")
 
 
 @fam("hash-md5-password", "CWE-916", keys=["password", "new_password"], n=10)
