@@ -31,7 +31,6 @@ export interface StackOptions {
    * node commands those scripts run, so a benchmark can read each worker's own memory.
    */
   viaNpm?: boolean;
-  logLevel?: string;
   /** More environment for app and workers. */
   env?: Record<string, string | undefined>;
   /** Seconds to wait for each process to be ready. Default 60. */
@@ -100,7 +99,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     QUEUE_NAME: queueName,
     MODEL_DIR: options.modelDir ?? "models/cwe-review-small",
     WORKER_CONCURRENCY: String(options.concurrency ?? 1),
-    LOG_LEVEL: options.logLevel ?? "info",
+    // Readiness is read from the worker's info line ("cwe-review worker: model …"); output goes to files.
+    LOG_LEVEL: "info",
     LOG_FORMAT: "json",
     HOST: "127.0.0.1",
     PORT: String(port),
