@@ -75,3 +75,9 @@ class OrderHistoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             if cart.add(line.sku, line.qty):
                 added += 1
         return Response({"added": added, "cart_items": cart.count()})
+
+    @action(detail=False, methods=["get"])
+    def open_orders(self, request):
+        """Orders still in progress, for the account overview widget."""
+        qs = self.get_queryset().filter(status__in=["placed", "paid", "packed", "shipped"])[:10]
+        return Response(self.get_serializer(qs, many=True).data)
