@@ -73,3 +73,12 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     pending = EmailChange.objects.filter(user=request.user).first()
     return render(request, "settings/profile.html", {"pending_email": pending.new_email if pending else None})
+
+
+@login_required
+@require_http_methods(["POST"])
+def cancel_email_change(request: HttpRequest) -> HttpResponse:
+    deleted, _ = EmailChange.objects.filter(user=request.user).delete()
+    if deleted:
+        messages.info(request, "Pending email change cancelled.")
+    return redirect("settings:profile")
