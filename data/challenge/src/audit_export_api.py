@@ -77,3 +77,11 @@ def actor_timeline(actor: str):
             (actor, start, end),
         )
         return jsonify([dict(zip(FIELDS, r)) for r in cur.fetchall()])
+
+
+@bp.get("/health")
+def health():
+    with get_conn() as conn, conn.cursor() as cur:
+        cur.execute("SELECT max(at) FROM audit_log")
+        latest = cur.fetchone()[0]
+    return jsonify({"ok": True, "latest_event": latest.isoformat() if latest else None})
