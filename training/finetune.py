@@ -279,7 +279,8 @@ def main():
                     stop_reason, done = "early stopping", True
                     break
         epoch += 1
-    evaluate()
+    if not history or history[-1]["step"] != step:
+        evaluate()
     model.load_state_dict(best_state)
     minutes = (time.time() - start) / 60
     log(f"stopped ({stop_reason}) after {step} steps, {fmt_seconds(minutes * 60)}; best step {best_step}")
