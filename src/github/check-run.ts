@@ -38,9 +38,10 @@ function fitSummary(summary: string): string {
 }
 
 /**
- * Completes the check run. The first request carries the conclusion, the summary and the
- * first 50 annotations; later requests append the remaining annotations 50 at a time
- * (GitHub appends annotations on each update; output.title and summary are required each time).
+ * Completes the check run. GitHub appends the annotations of each update, at most 50 per
+ * request, and wants output.title and summary each time. All batches but the last go out
+ * while the run is still in progress; the last one carries the conclusion, so whoever sees
+ * the run completed (GitHub's merge box, a required check) sees all of its annotations.
  */
 export async function completeCheck(
   gh: GitHubClient,
@@ -53,6 +54,12 @@ export async function completeCheck(
   for (let i = 0; i < result.annotations.length; i += MAX_ANNOTATIONS_PER_REQUEST) {
     batches.push(result.annotations.slice(i, i + MAX_ANNOTATIONS_PER_REQUEST));
   }
+  const last = batches.pop();
+  for (const batch of batches) {
+    await callGitHub("add annotations to the check run", () =>
+      gh.rest.checks.update({ ...ref, check_run_id: checkRunId, output: { ...output, annotations: batch } }),
+    );
+  }
   await callGitHub("complete the check run", () =>
     gh.rest.checks.update({
       ...ref,
@@ -60,12 +67,7 @@ export async function completeCheck(
       status: "completed",
       conclusion: result.conclusion,
       completed_at: result.now.toISOString(),
-      output: batches[0] ? { ...output, annotations: batches[0] } : output,
+      output: last ? { ...output, annotations: last } : output,
     }),
   );
-  for (const batch of batches.slice(1)) {
-    await callGitHub("add annotations to the check run", () =>
-      gh.rest.checks.update({ ...ref, check_run_id: checkRunId, output: { ...output, annotations: batch } }),
-    );
-  }
 }

@@ -46,7 +46,7 @@ afterEach(() => {
 });
 
 describe("completeCheck", () => {
-  it("sends 120 annotations as 50 + 50 + 20, the conclusion and summary with the first", async () => {
+  it("sends 120 annotations as 50 + 50 + 20, the conclusion with the last batch", async () => {
     const annotations: CheckAnnotation[] = Array.from({ length: 120 }, (_, i) => ({
       path: "a.py", start_line: i + 1, end_line: i + 1, annotation_level: "failure", message: `m${i}`, title: "CWE-89",
     }));
@@ -54,7 +54,8 @@ describe("completeCheck", () => {
     await completeCheck(gh, REF, 3, { conclusion: "failure", title: "t", summary: "s", annotations, now: new Date(0) });
     const bodies = github.requests.filter((r) => r.method === "PATCH").map((r) => r.body as { conclusion?: string; output: { annotations: CheckAnnotation[] } });
     expect(bodies.map((b) => b.output.annotations.length)).toEqual([50, 50, 20]);
-    expect(bodies.map((b) => b.conclusion)).toEqual(["failure", undefined, undefined]);
+    expect(bodies.map((b) => b.conclusion)).toEqual([undefined, undefined, "failure"]);
+    expect(bodies.map((b) => (b as { status?: string }).status)).toEqual([undefined, undefined, "completed"]);
     expect(bodies.flatMap((b) => b.output.annotations.map((a) => a.start_line))).toEqual(annotations.map((a) => a.start_line));
   });
 
