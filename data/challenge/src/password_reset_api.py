@@ -58,9 +58,16 @@ def confirm_reset(body: ResetConfirm):
     return {"status": "password updated"}
 
 
-@router.post("/change")
-def change_password(current: str, new: str, user_id: int):
-    raise HTTPException(501, "use /account/password")
+@router.get("/reset/{token}/valid")
+def token_valid(token: str):
+    """Lets the app show an "expired link" screen before the user types a new password."""
+    record = users.reset_by_digest(_digest(token))
+    valid = record is not None and record.expires_at >= datetime.now(timezone.utc)
+    return {"valid": valid}
+
+
+def password_policy() -> dict[str, int | bool]:
+    return {"min_length": 12, "max_length": 200, "requires_symbol": False, "checks_breached": True}
 
 
 def cleanup_expired() -> int:
