@@ -37,7 +37,7 @@ def parse_args():
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--lr", type=float, default=2e-4)
     p.add_argument("--head-lr", type=float, default=1e-3)
-    p.add_argument("--warmup", type=float, default=0.06, help="share of planned steps")
+    p.add_argument("--warmup", type=int, default=100, help="warm-up steps (capped at 6%% of planned steps)")
     p.add_argument("--token-weight", type=float, default=1.0, help="weight of the per-token loss")
     p.add_argument("--max-pos-weight", type=float, default=20.0)
     p.add_argument("--eval-minutes", type=float, default=3.0)
@@ -221,7 +221,7 @@ def main():
 
     steps_per_epoch = math.ceil(len(train) / args.batch)
     planned = args.steps or int(steps_per_epoch * args.epochs)
-    warmup = max(1, int(planned * args.warmup))
+    warmup = max(1, min(args.warmup, int(planned * 0.06)))
     head_params = list(model.window_head.parameters()) + list(model.token_head.parameters())
     opt = torch.optim.AdamW([
         {"params": list(model.encoder.parameters()), "lr": args.lr, "base": args.lr},
@@ -243,6 +243,19 @@ def main():
         else:
             bad += 1
         log(f"validation loss {vl:.4f} at step {step} (best {best_loss:.4f} at {best_step}, patience {bad}/{args.patience})")
+
+    def replan():
+        """Fit the decay to the steps the time budget allows at the speed so far (evaluations
+        included), so the learning rate has decayed when time runs out on a shared CPU."""
+        nonlocal planned
+        if args.steps:
+            return
+        spent = time.time() - start
+        fitted = int(step + step / spent * max(0.0, args.max_minutes * 60 - spent - 60))
+        fitted = max(step + 1, min(int(steps_per_epoch * args.epochs), fitted))
+        if abs(fitted - planned) > 0.03 * planned:
+            log(f"schedule: {planned} -> {fitted} steps")
+            planned = fitted
 
     done = False
     epoch = 0
@@ -271,10 +284,13 @@ def main():
                 eta = min((planned - step) / rate, args.max_minutes * 60 - (now - start))
                 log(f"epoch {epoch} step {step}/{planned} loss {loss.item():.4f} (window {lw:.4f}, token {lt:.4f}) "
                     f"{tokens / (now - start):,.0f} tokens/s, elapsed {fmt_seconds(now - start)}, ETA {fmt_seconds(eta)}")
+            if step == 50:
+                replan()
             due = (step % args.eval_steps == 0) if args.eval_steps else (now - last_eval >= args.eval_minutes * 60)
             if due:
                 evaluate()
                 last_eval = time.time()
+                replan()
                 if bad >= args.patience:
                     stop_reason, done = "early stopping", True
                     break
