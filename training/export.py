@@ -63,7 +63,10 @@ def data_fingerprint(data_dir):
     for meta in ("VERSION", "version.txt"):
         if os.path.exists(os.path.join(data_dir, meta)):
             version = open(os.path.join(data_dir, meta)).read().strip()
-    return {"version": version if files else "none", "sha256": h.hexdigest(), "files": [os.path.basename(f) for f in files]}
+    digest = h.hexdigest()
+    if version == "unknown" and files:
+        version = "sha256-" + digest[:12]  # no version file in data/: name the data by its content
+    return {"version": version if files else "none", "sha256": digest, "files": [os.path.basename(f) for f in files]}
 
 
 def load_json(path, default):
