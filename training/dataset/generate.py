@@ -24,7 +24,14 @@ from check import near_duplicates  # noqa: E402
 import review  # noqa: E402
 import scenarios  # noqa: E402,F401  (registers families)
 
-SPLIT_CUTS = (76, 86)  # sha256(family) % 100: < 76 train, < 86 validation, else test
+SPLIT_CUTS = (76, 86)
+
+# weaknesses where the untrusted input is part of the weakness: the line reading it (taint
+# source) is marked together with the sink. For the others (weak crypto, TLS, cookies,
+# debug, permissions, secrets...) only the sink / setting line is marked.
+TAINT_CWES = {"CWE-89", "CWE-78", "CWE-77", "CWE-94", "CWE-90", "CWE-643", "CWE-1333", "CWE-400", "CWE-117",
+              "CWE-79", "CWE-601", "CWE-22", "CWE-434", "CWE-502", "CWE-611", "CWE-918", "CWE-639", "CWE-287",
+              "CWE-269", "CWE-863"}  # sha256(family) % 100: < 76 train, < 86 validation, else test
 
 
 def split_of(family: str) -> str:
@@ -58,7 +65,11 @@ def build_family(f) -> list[dict]:
         c = make_ctx(f, tries)
         tries += 1
         spec = f.build(c)
-        vcode, vlines = render(assemble(c, spec, "v"), True)
+        vraw = assemble(c, spec, "v")
+        srcl = [i for i, l in enumerate(vraw.split("\n"), 1) if l.rstrip().endswith("#@S")]
+        if f.cwe not in TAINT_CWES:
+            vraw = vraw.replace("  #@S\n", "\n")
+        vcode, vlines = render(vraw, True)
         scode, _ = render(assemble(c, spec, "s"), False)
         k, ks = exact_key(vcode), exact_key(scode)
         if k in seen or ks in seen:
@@ -68,9 +79,10 @@ def build_family(f) -> list[dict]:
         vid, sid = f"{f.name}-{made:03d}-v", f"{f.name}-{made:03d}-s"
         note = spec.notes or ""
         ctxnote = f"fw={c.fw} src={c.src} style={c.style} helper={c.wrap}"
+        vnote = ctxnote + (f"; taint source line {srcl[0]}" if srcl else "")
         out.append(dict(id=vid, label="vulnerable", cwes=[f.cwe], code=vcode, lines=vlines, family=f.name,
                         framework=fw, twin=sid, hard_negative=False, author=author, reviewer="",
-                        notes=(note + "; " if note else "") + ctxnote, split=split_of(f.name), augmented_from=None))
+                        notes=(note + "; " if note else "") + vnote, split=split_of(f.name), augmented_from=None))
         out.append(dict(id=sid, label="safe", cwes=[], code=scode, lines=[], family=f.name, framework=fw,
                         twin=vid, hard_negative=False, author=author, reviewer="",
                         notes=f"safe twin of {vid} (minimal fix for {f.cwe}); {ctxnote}",

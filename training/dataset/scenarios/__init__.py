@@ -1,2 +1,2 @@
 """Scenario families, one module per CWE group. Importing this package registers them all."""
-from scenarios import injection, web, access, files, data, crypto  # noqa: F401
+from scenarios import injection, web, access, files, data, crypto, extra  # noqa: F401
