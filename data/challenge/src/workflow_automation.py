@@ -1,4 +1,4 @@
-# @notes no-code workflow engine; "custom code" steps stored by workspace users are run with exec in the worker process
+# @notes no-code workflow engine; "custom code" steps stored by workspace users are run with exec, and webhook steps post to any user-configured URL
 """Execute automation workflows (trigger -> steps) for the CRM's no-code builder."""
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def step_filter(ctx: dict[str, Any], cfg: dict[str, Any]) -> dict[str, Any]:
 
 
 def step_webhook(ctx: dict[str, Any], cfg: dict[str, Any]) -> dict[str, Any]:
-    resp = requests.post(cfg["url"], json={k: v for k, v in ctx.items() if not k.startswith("_")}, timeout=10)
+    resp = requests.post(cfg["url"], json={k: v for k, v in ctx.items() if not k.startswith("_")}, timeout=10)  # @L CWE-918
     ctx["webhook_status"] = resp.status_code
     return ctx
 
