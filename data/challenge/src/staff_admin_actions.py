@@ -62,6 +62,12 @@ class StaffUserAdmin(UserAdmin):
             fields += ["is_superuser", "user_permissions", "groups"]
         return fields
 
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(is_superuser=False)
+
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
