@@ -46,6 +46,7 @@ def parse_args():
     p.add_argument("--threshold-floor", type=float, default=0.3)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=4321)
+    p.add_argument("--background", default="", help="extra negative windows file in --windows (export-background.ts)")
     p.add_argument("--limit", type=int, default=0, help="use only the first N windows per split (tests)")
     # Used only with --init none (tests): shape of a random encoder.
     p.add_argument("--d-model", type=int, default=256)
@@ -201,6 +202,8 @@ def main():
     n_labels = len(labels)
     train = read_windows(os.path.join(args.windows, "windows-train.jsonl"), args.limit)
     train += read_windows(os.path.join(args.windows, "windows-train.augmented.jsonl"), args.limit)
+    background = read_windows(os.path.join(args.windows, args.background), args.limit) if args.background else []
+    train += background
     val = read_windows(os.path.join(args.windows, "windows-validation.jsonl"), args.limit)
     if not train or not val:
         raise SystemExit("no train or validation windows: run scripts/training/export-windows.ts first")
@@ -217,7 +220,7 @@ def main():
         model.encoder.load_state_dict(saved["encoder"])
         pretrained = args.init
     w_pw, t_pw = pos_weights(train, n_labels, args.max_pos_weight)
-    log(f"{len(train)} train windows, {len(val)} validation windows, {n_labels} labels; init {pretrained or 'random'}")
+    log(f"{len(train)} train windows ({len(background)} background), {len(val)} validation windows, {n_labels} labels; init {pretrained or 'random'}")
 
     steps_per_epoch = math.ceil(len(train) / args.batch)
     planned = args.steps or int(steps_per_epoch * args.epochs)
@@ -311,7 +314,7 @@ def main():
         "config": cfg.to_dict(), "labels": labels, "state": model.state_dict(),
         "thresholds": {l: float(t) for l, t in zip(labels, thresholds)}, "lineThreshold": line_threshold,
         "training": {"seed": args.seed, "steps": step, "bestStep": best_step, "minutes": round(minutes, 1),
-                     "stopReason": stop_reason, "pretrained": pretrained, "trainWindows": len(train),
+                     "stopReason": stop_reason, "pretrained": pretrained, "trainWindows": len(train), "backgroundWindows": len(background),
                      "validationWindows": len(val), "args": vars(args)},
         "eval": {"validation": figures}, "history": history,
     }

@@ -6,7 +6,7 @@
  *
  * Run: npx tsx scripts/training/build-corpus.ts [--out training/cache] [--max-vocab 16000] [--min-count 5]
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync, openSync, writeSync, closeSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync, openSync, writeSync, closeSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createHash } from "node:crypto";
@@ -16,13 +16,8 @@ import { createTokenizer, SPECIAL } from "../../src/tokenizer/index.js";
 import { LruCache } from "../../src/tokenizer/lru-cache.js";
 import { dropReason, exactKey, nearKey, type DropReason } from "./corpus-filter.js";
 import { createProgress } from "./progress.js";
+import { listPythonFiles, PYTHON_ROOTS } from "./python-files.js";
 
-/**
- * The standard library and Debian's Python packages (torch, numpy, Django, Flask,
- * requests, Werkzeug, Jinja2, …). The dataset issue lets the reserved false-alarm sources
- * serve as unlabelled pretraining text.
- */
-const ROOTS = ["/usr/lib/python3.11", "/usr/lib/python3/dist-packages"];
 /** Share of documents held out to measure masked-LM loss during pretraining. */
 const VALIDATION_SHARE = 0.01;
 
@@ -37,21 +32,6 @@ const outDir = args.out;
 const maxVocab = Number(args["max-vocab"]);
 const minCount = Number(args["min-count"]);
 
-function listPython(dir: string, out: string[]): void {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return; // unreadable folder: nothing to learn from
-  }
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    // Dirent.isDirectory() is false for symlinks, so link loops cannot trap the walk.
-    if (entry.isDirectory() && entry.name !== "__pycache__") listPython(path, out);
-    else if (entry.isFile() && entry.name.endsWith(".py")) out.push(path);
-  }
-}
-
 function splitLines(text: string): string[] {
   const lines = text.split("\n");
   if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
@@ -59,9 +39,9 @@ function splitLines(text: string): string[] {
 }
 
 const started = Date.now();
-const files: string[] = [];
-for (const root of ROOTS) listPython(root, files);
-files.sort();
+// The dataset issue lets the reserved false-alarm sources serve as unlabelled pretraining text.
+const ROOTS = PYTHON_ROOTS;
+const files = ROOTS.flatMap((root) => listPythonFiles(root));
 console.log(`[corpus] ${files.length} .py files under ${ROOTS.join(", ")}`);
 
 // Pass 1: filter, deduplicate, count p50k ids.

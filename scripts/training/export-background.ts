@@ -1,0 +1,70 @@
+/**
+ * Optional "background" negatives for fine-tuning: windows of installed, non-reserved Python
+ * code (standard library, numpy, torch, …) labelled as having no weakness. They are not
+ * reviewed, so some may hold a real weakness; they teach the model what ordinary code looks
+ * like, against false alarms on mature projects. The reserved false-alarm sources (Django,
+ * Flask, requests, Werkzeug, Jinja2) are never used; tests, vendored and generated files are
+ * skipped as in the corpus.
+ *
+ * Run: npx tsx scripts/training/export-background.ts [--windows 3000] [--vocab training/cache/vocab.json] [--out training/cache]
+ */
+import { createHash } from "node:crypto";
+import { createWriteStream, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { loadTokenizer } from "../../src/tokenizer/index.js";
+import { createWindowCutter } from "../../src/windows/cut-windows.js";
+import { dropReason } from "./corpus-filter.js";
+import { createProgress } from "./progress.js";
+import { isReserved, listPythonFiles, PYTHON_ROOTS } from "./python-files.js";
+import { labelWindows } from "./window-examples.js";
+
+const MAX_LENGTH = 256;
+/** Windows this short (a lone import, a constant) say little about how code is written. */
+const MIN_TOKENS = 24;
+/** At most this many windows per file, so a few huge modules do not dominate. */
+const PER_FILE = 2;
+
+const { values: args } = parseArgs({
+  options: {
+    windows: { type: "string", default: "3000" },
+    vocab: { type: "string", default: "training/cache/vocab.json" },
+    out: { type: "string", default: "training/cache" },
+  },
+});
+const wanted = Number(args.windows);
+const hash = (text: string) => createHash("sha1").update(text).digest("hex");
+
+const tokenizer = loadTokenizer(args.vocab);
+const cutter = await createWindowCutter();
+const budget = { maxTokens: MAX_LENGTH - 1, countTokens: (line: string) => tokenizer.countTokens(line) };
+// A fixed pseudo-random file order (hash of the path), so the same windows come out each run.
+const files = PYTHON_ROOTS.flatMap((root) => listPythonFiles(root))
+  .filter((path) => !isReserved(path))
+  .sort((a, b) => (hash(a) < hash(b) ? -1 : 1));
+
+const out = createWriteStream(join(args.out, "windows-background.jsonl"));
+const progress = createProgress("background windows", wanted);
+let written = 0;
+let usedFiles = 0;
+for (const path of files) {
+  if (written >= wanted) break;
+  const text = readFileSync(path, "utf8");
+  if (dropReason(path, text) !== null) continue;
+  const id = `background:${path}`;
+  const windows = cutter
+    .cut(path, text, "all", budget)
+    .filter((window) => window.lines.reduce((sum, line) => sum + tokenizer.countTokens(line), 0) >= MIN_TOKENS)
+    .sort((a, b) => (hash(`${path}:${a.lineNumbers[0]}`) < hash(`${path}:${b.lineNumbers[0]}`) ? -1 : 1))
+    .slice(0, Math.min(PER_FILE, wanted - written));
+  if (windows.length === 0) continue;
+  usedFiles++;
+  const record = { id, label: "safe" as const, cwes: [], code: text, lines: [], split: "background", family: "background" };
+  for (const example of labelWindows(record, windows, tokenizer, new Map(), MAX_LENGTH)) {
+    out.write(JSON.stringify(example) + "\n");
+    written++;
+  }
+  progress(written);
+}
+await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+console.log(`[background] ${written} windows from ${usedFiles} files (reserved packages excluded)`);
