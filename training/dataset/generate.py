@@ -19,24 +19,47 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from core import SOURCES, STYLES, WORDS, Ctx, Spec, dedent, render, shell  # noqa: E402
 from registry import FAMILIES  # noqa: E402
+from cwes import GROUPS  # noqa: E402
 from tokens import exact_key, norm_tokens, shingles  # noqa: E402
 from check import near_duplicates  # noqa: E402
 import review  # noqa: E402
 import scenarios  # noqa: E402,F401  (registers families)
-
-SPLIT_CUTS = (76, 86)
 
 # weaknesses where the untrusted input is part of the weakness: the line reading it (taint
 # source) is marked together with the sink. For the others (weak crypto, TLS, cookies,
 # debug, permissions, secrets...) only the sink / setting line is marked.
 TAINT_CWES = {"CWE-89", "CWE-78", "CWE-77", "CWE-94", "CWE-90", "CWE-643", "CWE-1333", "CWE-400", "CWE-117",
               "CWE-79", "CWE-601", "CWE-22", "CWE-434", "CWE-502", "CWE-611", "CWE-918", "CWE-639", "CWE-287",
-              "CWE-269", "CWE-863"}  # sha256(family) % 100: < 76 train, < 86 validation, else test
+              "CWE-269", "CWE-863"}
 
 
-def split_of(family: str) -> str:
-    h = int(hashlib.sha256(family.encode()).hexdigest(), 16) % 100
-    return "train" if h < SPLIT_CUTS[0] else "validation" if h < SPLIT_CUTS[1] else "test"
+def _h(family: str) -> int:
+    return int(hashlib.sha256(family.encode()).hexdigest(), 16)
+
+
+def group_of(cwe: str) -> str:
+    return next((g for g, ms in GROUPS.items() if cwe in ms), cwe)
+
+
+def assign_splits(families) -> dict:
+    """Family -> split, fixed by sha256 of the family name, stratified by CWE group.
+
+    Within each coverage group (cwes.GROUPS) families are ordered by their hash: the first
+    goes to test and the second to validation, so every group is measured on both; the
+    others go to train (about 72/14/14 of the examples).
+    Adding a family can move another one only if the new one takes rank 0 or 1 of its group.
+    """
+    by_group: dict = {}
+    for f in families:
+        by_group.setdefault(group_of(f.cwe), []).append(f.name)
+    out = {}
+    for names in by_group.values():
+        for i, n in enumerate(sorted(names, key=_h)):
+            out[n] = "test" if i == 0 else "validation" if i == 1 else "train"
+    return out
+
+
+SPLIT = assign_splits(FAMILIES)
 
 
 def make_ctx(f, i: int, salt: str = "") -> Ctx:
@@ -82,11 +105,11 @@ def build_family(f) -> list[dict]:
         vnote = ctxnote + (f"; taint source line {srcl[0]}" if srcl else "")
         out.append(dict(id=vid, label="vulnerable", cwes=[f.cwe], code=vcode, lines=vlines, family=f.name,
                         framework=fw, twin=sid, hard_negative=False, author=author, reviewer="",
-                        notes=(note + "; " if note else "") + vnote, split=split_of(f.name), augmented_from=None))
+                        notes=(note + "; " if note else "") + vnote, split=SPLIT[f.name], augmented_from=None))
         out.append(dict(id=sid, label="safe", cwes=[], code=scode, lines=[], family=f.name, framework=fw,
                         twin=vid, hard_negative=False, author=author, reviewer="",
                         notes=f"safe twin of {vid} (minimal fix for {f.cwe}); {ctxnote}",
-                        split=split_of(f.name), augmented_from=None))
+                        split=SPLIT[f.name], augmented_from=None))
         made += 1
     for hi, (hb, hn) in enumerate(f.hn):
         hmade, htries = 0, 0
@@ -103,7 +126,7 @@ def build_family(f) -> list[dict]:
                             family=f.name, framework=spec.fw or c.fw, twin=None, hard_negative=True,
                             author=author, reviewer="",
                             notes=f"hard negative near {f.cwe}: {spec.notes or 'looks like the sink but is safe'}",
-                            split=split_of(f.name), augmented_from=None))
+                            split=SPLIT[f.name], augmented_from=None))
             hmade += 1
     return out
 

@@ -465,19 +465,20 @@ def idor_fastapi(c):
 @fam("idor-aiohttp-profile-update", "CWE-639", fws=["aiohttp"], n=8, wrap=False)
 def idor_aiohttp(c):
     w, Wc = W(c)
+    fld = c.pick("bio", "display_name", "avatar_url", "phone")
     v = f"""
         from aiohttp import web
         from aiohttp_session import get_session
 
 
-        async def update_profile(request):
+        async def update_{w}_profile(request):
             session = await get_session(request)
             if "uid" not in session:
                 raise web.HTTPUnauthorized()
             body = await request.json()
             user_id = body["user_id"]  #@V
             await request.app["db"].execute(
-                "UPDATE profiles SET bio = $1 WHERE user_id = $2", body["bio"], user_id  #@V
+                "UPDATE {w}_profiles SET {fld} = $1 WHERE user_id = $2", body["{fld}"], user_id  #@V
             )
             return web.json_response({{"updated": user_id}})
     """
@@ -751,11 +752,11 @@ def authn_exists(c):
         app = Flask(__name__)
 
 
-        @app.route("/login", methods=["POST"])
-        def login():
-            user = User.query.filter_by(username=request.form["username"]).first()
+        @app.route("/{w}/login", methods=["POST"])
+        def {w}_login():
+            user = User.query.filter_by({c.pick("username", "email", "login")}=request.form["{c.pick("username", "user", "account")}"]).first()
             if user is not None:  #@V
-                session["uid"] = user.id  #@V
+                session["{c.pick("uid", "user_id", "account_id")}"] = user.id  #@V
                 return {{"ok": True}}
             return {{"ok": False}}, 401
     """

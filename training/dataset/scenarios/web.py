@@ -978,7 +978,7 @@ def expose_env(c):
 
 @fam("expose-drf-all-fields", "CWE-200", fws=["django"], n=8, wrap=False)
 def expose_drf(c):
-    m = c.pick("User", "Customer", "Employee", "Patient")
+    m = c.pick("User", "Customer", "Employee", "Patient", "Member", "Applicant", "Driver", "Tenant")
     v = f"""
         from rest_framework import serializers, viewsets
         from rest_framework.permissions import IsAuthenticated
