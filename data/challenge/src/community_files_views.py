@@ -74,3 +74,15 @@ def usage(request: HttpRequest, slug: str) -> JsonResponse:
     group = _member_group(request, slug)
     total = sum(f.size for f in SharedFile.objects.filter(group=group))
     return JsonResponse({"group": group.slug, "bytes": total, "files": SharedFile.objects.filter(group=group).count()})
+
+
+@login_required
+@require_GET
+def recent_across_groups(request: HttpRequest) -> JsonResponse:
+    """Latest files from every group the member belongs to (dashboard widget)."""
+    items = (
+        SharedFile.objects.filter(group__members=request.user)
+        .select_related("group")
+        .order_by("-uploaded_at")[:10]
+    )
+    return JsonResponse([{"group": f.group.slug, "name": f.name, "url": f.url} for f in items], safe=False)
