@@ -136,7 +136,24 @@ def load(name: str) -> list[dict]:
         return [json.loads(l) for l in fh if l.strip()]
 
 
+def self_test() -> bool:
+    """Run test_dataset.py (validator, near-duplicate search, templates, augmentation, reviewer)."""
+    import io
+    import unittest
+    suite = unittest.defaultTestLoader.discover(HERE, pattern="test_*.py")
+    stream = io.StringIO()
+    res = unittest.TextTestRunner(stream=stream, verbosity=0).run(suite)
+    print(f"[0/6] self-test of the checker and tooling: {res.testsRun} tests, "
+          f"{len(res.failures) + len(res.errors)} failed", flush=True)
+    if not res.wasSuccessful():
+        print(stream.getvalue())
+    return res.wasSuccessful()
+
+
 def main() -> int:
+    global DATA
+    if len(sys.argv) > 2 and sys.argv[1] == "--data":
+        DATA = os.path.abspath(sys.argv[2])
     t0 = time.time()
     fails: list[str] = []
 
@@ -144,6 +161,9 @@ def main() -> int:
         if len(fails) < 200:
             print("FAIL:", msg)
         fails.append(msg)
+
+    if not self_test():
+        fail("self-test of training/dataset failed")
 
     with open(os.path.join(DATA, "schema.json")) as fh:
         schema = json.load(fh)

@@ -1,0 +1,134 @@
+"""Tests of the dataset tooling: `/usr/bin/python3 -m unittest discover -s training/dataset -p 'test_*.py'`."""
+from __future__ import annotations
+
+import ast
+import itertools
+import json
+import os
+import random
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import augment  # noqa: E402
+import check  # noqa: E402
+import review  # noqa: E402
+from core import Ctx, render  # noqa: E402
+from tokens import norm_tokens, shingles  # noqa: E402
+
+SCHEMA = json.load(open(os.path.join(check.DATA, "schema.json")))
+
+
+def rec(**kw):
+    r = dict(id="x-000-v", label="vulnerable", cwes=["CWE-89"], code="a = 1\n", lines=[1], family="x",
+             framework="flask", twin="x-000-s", hard_negative=False, author="t", reviewer="r", notes="",
+             split="train", augmented_from=None)
+    r.update(kw)
+    return r
+
+
+class SchemaValidator(unittest.TestCase):
+    def test_table(self):
+        cases = [
+            (rec(), True),
+            (rec(lines=[]), False),                       # vulnerable needs marked lines
+            (rec(cwes=[]), False),                        # and a CWE
+            (rec(label="safe", cwes=[], lines=[], twin=None), True),
+            (rec(label="safe", cwes=["CWE-89"], lines=[], twin=None), False),
+            (rec(framework="rails"), False),
+            (rec(extra=1), False),
+            (rec(lines=[0]), False),
+            (rec(hard_negative=True), False),             # a vulnerable example is never a hard negative
+            (rec(cwes=["89"]), False),
+        ]
+        for r, ok in cases:
+            self.assertEqual(not check.validate(r, SCHEMA), ok, r)
+
+
+class NearDuplicates(unittest.TestCase):
+    def test_matches_brute_force(self):
+        rng = random.Random(1)
+        base = list(range(60))
+        items = []
+        for i in range(80):
+            s = set(rng.sample(base, 40)) if i % 3 else set(base[:40]) - {rng.randrange(40)}
+            items.append((f"i{i}", "a" if i % 2 else "b", s))
+        got = {(min(a, b), max(a, b)) for a, b, _ in check.near_duplicates(items)}
+        want = set()
+        for (ia, ga, sa), (ib, gb, sb) in itertools.combinations(items, 2):
+            if ga != gb and len(sa & sb) / len(sa | sb) >= check.NEAR:
+                want.add((min(ia, ib), max(ia, ib)))
+        self.assertTrue(want)
+        self.assertEqual(got, want)
+
+    def test_renaming_does_not_hide_a_copy(self):
+        a = "def f(user):\n    q = 'SELECT * FROM t WHERE n = ' + user\n    cur.execute(q)\n    return cur.fetchall()\n"
+        b = a.replace("user", "name").replace("q", "sql")
+        sa, sb = shingles(norm_tokens(a)), shingles(norm_tokens(b))
+        self.assertEqual(sa, sb)
+        c = a.replace("cur.execute(q)", "os.system(q)")
+        self.assertNotEqual(shingles(norm_tokens(c)), sa)
+
+
+class Templates(unittest.TestCase):
+    def test_render_strips_markers_and_numbers_lines(self):
+        code, lines = render("a = 1\nb = f(a)  #@V\nc = 2  #@S\nd = 3\n", True)
+        self.assertEqual(lines, [2, 3])
+        self.assertNotIn("#@", code)
+        self.assertEqual(render("x = 1  #@V\n", False)[1], [])
+
+    def test_string_styles_build_the_same_string(self):
+        for style in ["fstring", "percent", "format", "concat", "join"]:
+            c = Ctx(rng=random.Random(3), style=style)
+            expr = c.fmt("SELECT {} FROM t WHERE a = '{}' -- 100% {x}", "col", "val")
+            got = eval(expr, {"col": "id", "val": "o'k"})
+            self.assertEqual(got, "SELECT id FROM t WHERE a = 'o'k' -- 100% {x}", style)
+
+
+class Augmentation(unittest.TestCase):
+    SRC = ("import os\n\n\ndef handle(path, mode):\n    full = os.path.join(BASE, path)\n"
+           "    data = open(full, mode=mode).read()\n    return dict(size=len(data), path=full)\n\n\nBASE = '/srv'\n")
+
+    def test_rename_keeps_attributes_keywords_and_imports(self):
+        code, _, mapping = augment.t_rename(self.SRC, random.Random(0), {"path": "p2", "full": "whole", "mode": "m", "data": "blob"})
+        ast.parse(code)
+        # `path` and `mode` are also keyword-argument names in calls, so they are never renamed
+        self.assertEqual(mapping, {"full": "whole", "data": "blob"})
+        self.assertIn("whole = os.path.join(BASE, path)", code)
+        self.assertIn("open(whole, mode=mode)", code)
+        self.assertIn("dict(size=len(blob), path=whole)", code)
+        ns1, ns2 = {}, {}
+        exec(self.SRC.replace("open(full, mode=mode).read()", "full"), ns1)
+        exec(code.replace("open(whole, mode=mode).read()", "whole"), ns2)
+        self.assertEqual(ns1["handle"]("a", "r"), ns2["handle"]("a", "r"))
+
+    def test_helper_moves_marked_statement_and_keeps_behaviour(self):
+        src = "import math\n\n\ndef area(r):\n    a = math.pi * r * r\n    b = round(a, 2)\n    return b\n"
+        code, lm, _ = augment.t_helper(src, random.Random(0), [6])
+        ns1, ns2 = {}, {}
+        exec(src, ns1)
+        exec(code, ns2)
+        self.assertEqual(ns1["area"](3), ns2["area"](3))
+        self.assertIn("round(a, 2)", code.split("\n")[lm[6] - 1])
+
+    def test_sink_check_rejects_a_lost_sink(self):
+        self.assertTrue(augment.sink_ok("x = cur.execute(q)", [1], "x = cur.execute(q)", [1], None))
+        self.assertFalse(augment.sink_ok("x = cur.execute(q)", [1], "x = run(q)", [1], None))
+
+
+class Reviewer(unittest.TestCase):
+    def test_alias_is_resolved_for_sinks(self):
+        code = "from os import system as run\n\n\ndef go(host):\n    return run('ping ' + host)\n"
+        self.assertEqual(review.check_vulnerable(rec(code=code, lines=[5], cwes=["CWE-78"])), [])
+        self.assertTrue(review.check_vulnerable(rec(code=code, lines=[4], cwes=["CWE-78"])))
+
+    def test_safe_code_with_bad_signature_is_flagged(self):
+        safe = rec(label="safe", cwes=[], lines=[], code="import requests\nr = requests.get(u, verify=False)\n")
+        self.assertTrue(review.check_safe(safe, "CWE-295"))
+        ok = rec(label="safe", cwes=[], lines=[], code="import requests\nr = requests.get(u, verify=False)  # nosec\n")
+        self.assertEqual(review.check_safe(ok, "CWE-295"), [])
+
+
+if __name__ == "__main__":
+    unittest.main()
