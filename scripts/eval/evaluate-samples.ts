@@ -12,7 +12,7 @@ export interface SampleResult {
   binary: Scores;
   macro: Scores;
   perCwe: Map<string, Scores>;
-  /** Vulnerable samples detected as vulnerable where a reported line is a marked line. */
+  /** Vulnerable samples given a right CWE where a finding of a right CWE covers a marked line. */
   localization: ReturnType<typeof share>;
 }
 
@@ -29,13 +29,17 @@ export function evaluateSamples(samples: readonly Sample[], reportedBySample: Re
   const cwes = [...new Set(samples.flatMap((s) => (s.label === "vulnerable" ? s.cwes : [])))].sort();
   const { macro, perCwe } = macroScores(items, cwes);
   let hits = 0;
-  let truePositives = 0;
+  let detected = 0;
   for (const sample of samples) {
-    const reported = reportedBySample.get(sample.id) ?? [];
-    if (sample.label !== "vulnerable" || reported.length === 0) continue;
-    truePositives++;
+    if (sample.label !== "vulnerable") continue;
+    const truth = new Set(sample.cwes);
+    // Only findings of a CWE the sample has: a tool that sprays every label on every line
+    // must not score localization by chance.
+    const right = (reportedBySample.get(sample.id) ?? []).filter((r) => truth.has(r.cwe));
+    if (right.length === 0) continue;
+    detected++;
     const marked = new Set(sample.lines);
-    if (reported.some((r) => r.lines.some((line) => marked.has(line)))) hits++;
+    if (right.some((r) => r.lines.some((line) => marked.has(line)))) hits++;
   }
   return { binary: binaryScores(items), macro, perCwe, localization: share(hits, truePositives) };
 }

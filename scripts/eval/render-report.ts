@@ -83,7 +83,7 @@ export function renderReport(r: EvalResults): string {
     out.push(`## Test split (data/test.jsonl: ${t.samples} samples, ${t.vulnerable} vulnerable, ${t.safe} safe)`, "");
     out.push(
       "The paper's table. Binary: a sample is predicted vulnerable when the tool reports anything on it. Macro: one-vs-rest per CWE the split labels, averaged with equal weight. " +
-        "Line localization: of the vulnerable samples the tool flags, the share where a reported line (any line of a finding's range) is a marked line. " +
+        "Line localization: of the vulnerable samples the tool gives a right CWE, the share where a finding of a right CWE covers a marked line (any line of the finding's range). " +
         "Samples are scanned as files, exactly as `cwe-review scan` does.",
       "",
     );

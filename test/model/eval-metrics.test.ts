@@ -48,12 +48,13 @@ describe("evaluateSamples", () => {
   const sample = (id: string, label: "vulnerable" | "safe", cwes: string[], lines: number[]): Sample => ({ id, label, cwes, lines, code: "", family: "f" });
   const samples = [sample("a", "vulnerable", ["CWE-89"], [5]), sample("b", "vulnerable", ["CWE-78"], [3, 4]), sample("c", "safe", [], [])];
 
-  it("localizes over flagged vulnerable samples, by any line of a finding's range", () => {
+  it("localizes over samples given a right CWE, by any line of a finding of that CWE", () => {
     const result = evaluateSamples(
       samples,
       new Map([
         ["a", [reportedOf("CWE-89", 4, 6)]],
-        ["b", [reportedOf("CWE-78", 7, 7)]],
+        // The wrong CWE on the marked line does not count; the right one is off by 3 lines.
+        ["b", [reportedOf("CWE-22", 3, 3), reportedOf("CWE-78", 7, 7)]],
       ]),
     );
     expect(result.localization).toEqual({ value: 0.5, hits: 1, total: 2 });
