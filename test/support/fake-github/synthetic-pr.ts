@@ -28,12 +28,13 @@ export function syntheticModule(seed: number, lines: number): string {
 
 /**
  * A pull request adding `changedLines` Python lines in new files (one push), built with real
- * git so the patches are real.
+ * git so the patches are real. Different `variant`s give different code (names, order), so
+ * no cache can make a later pull request of a benchmark cheaper than the first.
  */
-export function syntheticHistory(changedLines: number): PullHistory {
+export function syntheticHistory(changedLines: number, variant = 0): PullHistory {
   const files: Record<string, string> = {};
   for (let n = 0, left = changedLines; left > 0; n++, left -= LINES_PER_FILE) {
-    files[`service/module_${n}.py`] = syntheticModule(n, Math.min(left, LINES_PER_FILE));
+    files[`service/module_${n}.py`] = syntheticModule(variant * 7919 + n, Math.min(left, LINES_PER_FILE));
   }
   return buildPullHistory({ "README.md": "# service\n" }, [files]);
 }
