@@ -41,7 +41,7 @@ export function evaluateSamples(samples: readonly Sample[], reportedBySample: Re
     const marked = new Set(sample.lines);
     if (right.some((r) => r.lines.some((line) => marked.has(line)))) hits++;
   }
-  return { binary: binaryScores(items), macro, perCwe, localization: share(hits, truePositives) };
+  return { binary: binaryScores(items), macro, perCwe, localization: share(hits, detected) };
 }
 
 /** Lines of a finding-like record. */
