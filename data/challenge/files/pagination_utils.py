@@ -37,6 +37,8 @@ def encode_cursor(position: dict[str, Any], secret: bytes = _SECRET) -> str:
 
 
 def decode_cursor(cursor: str, secret: bytes = _SECRET) -> dict[str, Any]:
+    if not secret:
+        raise RuntimeError("CURSOR_SECRET is not configured")
     try:
         body_b64, sig_b64 = cursor.split(".", 1)
         body, sig = _unb64(body_b64), _unb64(sig_b64)

@@ -49,7 +49,7 @@ def login():
     sessions.create(sid, user.id, expires=time.time() + SESSION_TTL)
     log.info("user %s logged in", user.id)
     resp = make_response(redirect(target))
-    resp.set_cookie("support_sid", sid, max_age=SESSION_TTL)
+    resp.set_cookie("support_sid", sid, max_age=SESSION_TTL, httponly=True)
     return resp
 
 

@@ -1,4 +1,4 @@
-# @notes card-on-file vault; PANs encrypted with AES in ECB mode under a key derived by a single MD5
+# @notes card-on-file vault; encryption key derived with a single MD5 of the secret (weak hash as KDF) and PANs encrypted with AES in ECB mode
 """Store card-on-file details for recurring billing."""
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class CardRecord:
 
 def _key() -> bytes:
     secret = os.environ["VAULT_SECRET"].encode()
-    return hashlib.md5(secret).digest()  # @L CWE-327
+    return hashlib.md5(secret).digest()  # @L CWE-328
 
 
 def _brand(pan: str) -> str:

@@ -1,4 +1,4 @@
-# @notes clean: response cache helper; md5 used only for cache keys, random only for TTL jitter, pickle only of own objects in a local process cache
+# @notes clean: response cache helper; md5/sha1 used only for cache keys (not security), random only for TTL jitter
 """A small read-through cache for outbound HTTP GET calls."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-# @notes aiohttp IoT ingest; device payload unpickled (CWE-502); device token compared but ingest endpoint otherwise fine
+# @notes aiohttp IoT ingest; device request body is base64-decoded and unpickled; device tokens are checked in constant time
 """Telemetry ingest service for field sensors."""
 from __future__ import annotations
 

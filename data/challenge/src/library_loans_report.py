@@ -1,4 +1,4 @@
-# @notes Django library admin report; borrower filter interpolated into a raw SQL string with % formatting
+# @notes Django library admin report; borrower filter interpolated into a raw SQL string with an f-string (other filters bound)
 """Overdue-loans report for the public library staff dashboard."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-# @notes newsletter admin; unsubscribe-all and delete actions are plain GET links (state change via GET, no CSRF token)
+# @notes newsletter admin; subscriber delete is a plain GET route (state change via GET, so CSRF protection for POST forms does not apply)
 """Admin pages for the newsletter subscriber list."""
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-SECRET_KEY = "django-insecure-7h#q2!v$9xk@w3m^zt0p&l8r*e1u(c4b6n5y+s-a=d"  # @L CWE-798
+SECRET_KEY = "7h#q2!v$9xk@w3m^zt0p&l8r*e1u(c4b6n5y+s-a=d_clinic2023"  # @L CWE-798
 
 DEBUG = True  # @L CWE-215
 

@@ -1,4 +1,4 @@
-# @notes signup form validation; email and display-name regexes with nested quantifiers applied to request input (ReDoS)
+# @notes signup form validation; email regex with nested quantifiers applied to request input (ReDoS); the display-name regex is unambiguous
 """Validation helpers for the newsletter/sign-up form."""
 from __future__ import annotations
 

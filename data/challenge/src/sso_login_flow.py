@@ -1,4 +1,4 @@
-# @notes login flow; redirects to the unchecked `next` parameter and sets the session cookie without Secure/HttpOnly
+# @notes login flow; redirects to the unchecked `next` parameter and sets the session cookie without the Secure flag
 """Username/password login for the support portal."""
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def login():
     sessions.create(sid, user.id, expires=time.time() + SESSION_TTL)
     log.info("user %s logged in", user.id)
     resp = make_response(redirect(target))  # @L CWE-601
-    resp.set_cookie("support_sid", sid, max_age=SESSION_TTL)  # @L CWE-614
+    resp.set_cookie("support_sid", sid, max_age=SESSION_TTL, httponly=True)  # @L CWE-614
     return resp
 
 
