@@ -27,7 +27,10 @@ export function sigmoid(x: number): number {
  * For each label whose window probability (sigmoid of `windowLogits[label]`) reaches its
  * threshold: a line's score is the highest token probability among the line's tokens;
  * the finding starts at the best line and extends over following adjacent file lines
- * whose score reaches `lineThreshold`, at most {@link MAX_EXTRA_LINES} of them.
+ * whose score reaches `lineThreshold`, at most {@link MAX_EXTRA_LINES} of them. The best
+ * line is the best focus (changed) line when that one reaches `lineThreshold` — a window
+ * also holds imports and unchanged code, and a pull request review can only comment on
+ * changed lines — else the best line of the whole window.
  *
  * `confidence` is the window probability: it is what the per-label thresholds were tuned
  * on (validation, issue 4), so a user's confidence threshold means the same thing as the
@@ -54,7 +57,7 @@ export function findingsFromScores(
       const current = lineScores[lineIndex] ?? Number.NaN;
       if (Number.isNaN(current) || score > current) lineScores[lineIndex] = score;
     });
-    const best = argmax(lineScores);
+    const best = bestLine(lineScores, window, policy.lineThreshold);
     if (best < 0) return;
     let last = best;
     while (
@@ -96,11 +99,19 @@ export function mergeFindings(findings: readonly Finding[]): Finding[] {
   );
 }
 
-/** Index of the largest non-NaN value; first on ties; -1 when there is none. */
-function argmax(values: readonly number[]): number {
+/** Index of the best focus line if it reaches `lineThreshold`, else of the best line; -1 when no line has a score. */
+function bestLine(lineScores: readonly number[], window: Window, lineThreshold: number): number {
+  const focus = new Set(window.focusLines);
+  const inFocus = argmax(lineScores, (index) => focus.has(window.lineNumbers[index] ?? -1));
+  if (inFocus >= 0 && (lineScores[inFocus] ?? 0) >= lineThreshold) return inFocus;
+  return argmax(lineScores, () => true);
+}
+
+/** Index of the largest non-NaN value among those `keep` accepts; first on ties; -1 when there is none. */
+function argmax(values: readonly number[], keep: (index: number) => boolean): number {
   let best = -1;
   values.forEach((value, index) => {
-    if (!Number.isNaN(value) && (best < 0 || value > (values[best] ?? 0))) best = index;
+    if (!Number.isNaN(value) && keep(index) && (best < 0 || value > (values[best] ?? 0))) best = index;
   });
   return best;
 }

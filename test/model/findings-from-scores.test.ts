@@ -11,7 +11,7 @@ const window: Window = {
   lines: ["import os", "def run(cmd):", "    full = 'ls ' + cmd", "    os.system(full)", "    return 0", "# end"],
   // A gap between file lines 5 and 9: the window skipped lines there.
   lineNumbers: [1, 2, 3, 4, 5, 9],
-  focusLines: [3, 4],
+  focusLines: [],
 };
 // [CLS], then two tokens per line.
 const lineOfToken = [-1, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5];
@@ -38,6 +38,15 @@ describe("findingsFromScores", () => {
   ])("$case", ({ win, lines, expected }) => {
     const findings = findingsFromScores(window, lineOfToken, Float32Array.from(win.map(logit)), tokenLogits(lines), policy);
     expect(findings.map(({ line, endLine }) => ({ line, endLine }))).toEqual(expected);
+  });
+
+  it.each([
+    { case: "a focus line over lineThreshold beats a better unchanged line", focus: [3], lines: [0.95, 0, 0.5, 0.1, 0, 0], line: 3 },
+    { case: "a focus line under lineThreshold does not", focus: [3], lines: [0.95, 0, 0.3, 0.1, 0, 0], line: 1 },
+    { case: "no focus lines: the best line of the window", focus: [], lines: [0.95, 0, 0.5, 0.1, 0, 0], line: 1 },
+  ])("$case", ({ focus, lines, line }) => {
+    const [finding] = findingsFromScores({ ...window, focusLines: focus }, lineOfToken, Float32Array.from([logit(0.9), logit(0.1)]), tokenLogits(lines), policy);
+    expect(finding?.line).toBe(line);
   });
 
   it("fills a finding from the catalogue with the window probability as confidence", () => {
