@@ -69,7 +69,7 @@ class AccountService:
         acct = self.repo.get(email.strip().lower())
         if acct is None:
             return None
-        token = "".join(random.choices(string.ascii_letters + string.digits, k=32))  # @L CWE-330
+        token = "".join(random.choices(string.ascii_letters + string.digits, k=32))  # @L CWE-338
         acct.reset_token = token
         acct.reset_expires = time.time() + RESET_TTL
         self.repo.save(acct)

@@ -58,7 +58,7 @@ def encrypt_pan(pan: str) -> str:
 
 
 def decrypt_pan(token: str) -> str:
-    decryptor = Cipher(algorithms.AES(_key()), modes.ECB()).decryptor()
+    decryptor = Cipher(algorithms.AES(_key()), modes.ECB()).decryptor()  # @L CWE-327
     data = decryptor.update(base64.b64decode(token)) + decryptor.finalize()
     unpadder = padding.PKCS7(128).unpadder()
     return (unpadder.update(data) + unpadder.finalize()).decode()

@@ -31,7 +31,7 @@ def seal(player_id: str, payload: dict) -> str:
 
 
 def unseal(player_id: str, blob: str) -> dict:
-    cipher = ARC4.new(APP_KEY + player_id.encode())
+    cipher = ARC4.new(APP_KEY + player_id.encode())  # @L CWE-327
     return json.loads(zlib.decompress(cipher.decrypt(base64.b64decode(blob))))
 
 

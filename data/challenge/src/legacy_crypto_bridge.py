@@ -35,7 +35,7 @@ def encrypt(payload: dict) -> bytes:
 
 def decrypt(blob: bytes) -> dict:
     iv, body = blob[:8], blob[8:]
-    cipher = DES.new(link_key(), DES.MODE_CBC, iv=iv)
+    cipher = DES.new(link_key(), DES.MODE_CBC, iv=iv)  # @L CWE-327
     return json.loads(unpad(cipher.decrypt(body), DES.block_size))
 
 
