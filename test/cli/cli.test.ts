@@ -62,6 +62,12 @@ describe("cwe-review scan (child process)", () => {
     expect(new Set(log.runs[0].tool.driver.rules.map((r: { id: string }) => r.id))).toEqual(new Set(full.findings.map((f) => f.cwe)));
   });
 
+  it("uses the bundle shipped with the package when --model is not given", () => {
+    const run = cli(["scan", "app/views.py", "--format", "json"]);
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toMatchObject({ files: 1 });
+  });
+
   it("prints a readable text report", () => {
     const run = cli(["scan", "app/views.py", "--model", MODEL_DIR]);
     expect(run.stdout).toMatch(/\(1 file scanned, \d+ windows, \d+ ms\)\n$/);
