@@ -12,6 +12,9 @@ R2  twin: a vulnerable example has a safe twin that exists, differs from it, and
 R3  safe: no line of a safe example (twin or hard negative) carries a line-local
     signature of the weakness (e.g. ``verify=False``, ``yaml.load(..., Loader=yaml.Loader)``),
     unless the line says ``# nosec``;
+R5  one weakness per example: no unmarked line of any example carries the line-local
+    signature (BAD) of a *different* CWE (a safe twin that writes to /tmp, a fix that
+    hard-codes a password), so a second, unlabelled weakness cannot hide in the data;
 R4  hard negatives: ``hard_negative`` is set exactly when the safe code still contains
     the sink pattern of the family's CWE (it looks dangerous but is not); flags that
     disagree are corrected.
@@ -218,6 +221,18 @@ def check_safe(r: dict, cwe: str) -> list[str]:
     return []
 
 
+def check_other_weaknesses(r: dict, cwe: str) -> list[str]:
+    amap = alias_map(r["code"])
+    for i, line in enumerate(r["code"].split("\n"), 1):
+        if "nosec" in line or (r["label"] == "vulnerable" and i in r["lines"]):
+            continue
+        rl = resolve(line.strip(), amap)
+        for other, pat in BAD.items():
+            if other != cwe and _has(pat, rl):
+                return [f"R5: line {i} carries a signature of {other} (labelled {cwe or 'safe'}): {line.strip()[:80]}"]
+    return []
+
+
 def looks_dangerous(r: dict, cwe: str) -> bool:
     pat = LOOKALIKE.get(cwe)
     if not pat:
@@ -235,10 +250,10 @@ def review_all(recs: list[dict]) -> tuple[list[dict], str]:
     for r in recs:
         if r["label"] != "vulnerable":
             continue
-        errs = check_vulnerable(r) + check_twin(r, by_id.get(r["twin"]))
+        errs = check_vulnerable(r) + check_twin(r, by_id.get(r["twin"])) + check_other_weaknesses(r, r["cwes"][0])
         tw = by_id.get(r["twin"])
         if tw is not None:
-            errs += check_safe(tw, r["cwes"][0])
+            errs += check_safe(tw, r["cwes"][0]) + check_other_weaknesses(tw, r["cwes"][0])
         if errs:
             drop.update({r["id"], r["twin"]})
             for e in errs:
@@ -246,11 +261,12 @@ def review_all(recs: list[dict]) -> tuple[list[dict], str]:
                 examples.setdefault(e.split(":")[0], f"{r['id']}: {e}")
     for r in recs:
         if r["label"] == "safe" and r["twin"] is None:
-            errs = check_safe(r, fam_cwe.get(r["family"], ""))
+            errs = check_safe(r, fam_cwe.get(r["family"], "")) + check_other_weaknesses(r, fam_cwe.get(r["family"], ""))
             if errs:
                 drop.add(r["id"])
-                reasons["R3"] += 1
-                examples.setdefault("R3", f"{r['id']}: {errs[0]}")
+                k = errs[0].split(":")[0]
+                reasons[k] += 1
+                examples.setdefault(k, f"{r['id']}: {errs[0]}")
     kept, fixed, set_on = [], 0, 0
     for r in recs:
         if r["id"] in drop:

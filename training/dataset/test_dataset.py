@@ -118,6 +118,15 @@ class Augmentation(unittest.TestCase):
 
 
 class Reviewer(unittest.TestCase):
+    def test_second_weakness_is_flagged(self):
+        code = "import subprocess\n\n\ndef fetch(url):\n    dest = \"/tmp/latest.bin\"\n    subprocess.call([\"curl\", \"-o\", dest, url])\n"
+        v = rec(code=code, lines=[6], cwes=["CWE-77"])
+        self.assertTrue(review.check_other_weaknesses(v, "CWE-77"))           # the /tmp line is CWE-377
+        clean = rec(code=code.replace("/tmp/", "/var/lib/app/"), lines=[6], cwes=["CWE-77"])
+        self.assertEqual(review.check_other_weaknesses(clean, "CWE-77"), [])
+        own = rec(code="import tempfile\np = tempfile.mktemp()\n", lines=[2], cwes=["CWE-377"])
+        self.assertEqual(review.check_other_weaknesses(own, "CWE-377"), [])
+
     def test_alias_is_resolved_for_sinks(self):
         code = "from os import system as run\n\n\ndef go(host):\n    return run('ping ' + host)\n"
         self.assertEqual(review.check_vulnerable(rec(code=code, lines=[5], cwes=["CWE-78"])), [])

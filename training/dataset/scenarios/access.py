@@ -584,7 +584,10 @@ def noauth_flask(c):
             {act}()  #@V
             return jsonify(status="done")
     """
-    s = v.replace(f'methods=["POST"])  #@V', 'methods=["POST"])\n        @login_required').replace("  #@V", "")
+    s = v.replace(f'methods=["POST"])  #@V', 'methods=["POST"])\n        @login_required').replace(
+        f"            {act}()  #@V", f"            if not current_user.is_admin:\n                abort(403)\n            {act}()").replace(
+        "from flask import Flask, jsonify", "from flask import Flask, abort, jsonify").replace(
+        "from flask_login import login_required", "from flask_login import current_user, login_required").replace("  #@V", "")
     return Spec(v=v, s=s, full=True, notes="critical maintenance action reachable without logging in")
 
 
@@ -717,6 +720,8 @@ def noauth_socket(c):
 def noauth_jobs(c):
     w, Wc = W(c)
     v = f"""
+        import hmac
+
         from flask import Flask, abort, request
 
         from .jobs import enqueue
@@ -731,7 +736,8 @@ def noauth_jobs(c):
     """
     s = v.replace("""        def trigger_job(name):  #@V
 """, """        def trigger_job(name):
-            if request.headers.get("Authorization") != "Bearer " + app.config["JOBS_TOKEN"]:
+            supplied = request.headers.get("Authorization", "").removeprefix("Bearer ")
+            if not hmac.compare_digest(supplied, app.config["JOBS_TOKEN"]):
                 abort(401)
 """).replace("  #@V", "")
     return Spec(v=v, s=s, full=True)

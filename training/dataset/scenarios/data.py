@@ -66,7 +66,7 @@ def deser_jsonpickle(c):
     return Spec(v=v, s=s, vimports="import jsonpickle", simports="import json")
 
 
-@fam("deser-torch-load", "CWE-502", fws=["script", "cli", "pipeline", "fastapi"], keys=["checkpoint", "model_path"], n=8)
+@fam("deser-torch-load", "CWE-502", fws=["script", "cli", "pipeline"], keys=["checkpoint", "model_path"], n=8)
 def deser_torch(c):
     x = c.x
     v = f"""
@@ -85,7 +85,7 @@ def deser_torch(c):
                 notes="torch.load unpickles arbitrary objects unless weights_only=True")
 
 
-@fam("deser-numpy-allow-pickle", "CWE-502", fws=["script", "cli", "pipeline", "flask"], keys=["array_file", "upload"], n=8)
+@fam("deser-numpy-allow-pickle", "CWE-502", fws=["script", "cli", "pipeline"], keys=["array_file", "upload"], n=8)
 def deser_numpy(c):
     x = c.x
     v = f"""
@@ -216,7 +216,7 @@ def xxe_sax(c):
     return Spec(v=v, s=s, imports="import io\nimport xml.sax\nfrom xml.sax.handler import feature_external_ges", helpers=helpers)
 
 
-@fam("xxe-lxml-parse-upload", "CWE-611", fws=["flask", "django", "script", "cli"], keys=["path", "xml_file"], n=8)
+@fam("xxe-lxml-parse-upload", "CWE-611", fws=["script", "cli", "pipeline"], keys=["path", "xml_file"], n=8)
 def xxe_parse(c):
     x = c.x
     v = f"""
@@ -422,5 +422,5 @@ def ssrf_path(c):
         result = r.text[:2000]
     """
     return Spec(v=v, s=s, imports="import os\nimport requests", simports="import re",
-                helpers='INTERNAL_BASE = "http://reports.internal"\nSERVICE_TOKEN = os.environ.get("SERVICE_TOKEN", "")',
+                helpers='INTERNAL_BASE = "https://reports.internal"\nSERVICE_TOKEN = os.environ.get("SERVICE_TOKEN", "")',
                 notes="'@evil.host/' or '.evil.host' in the path changes the authority")

@@ -13,7 +13,7 @@ def cmdi_spawn(c):
     """
     s = f"""
         out = os.path.splitext({x})[0] + ".webp"
-        rc = subprocess.run(["cwebp", "-q", "80", {x}, "-o", out]).returncode
+        rc = subprocess.run(["cwebp", "-q", "80", "--", {x}, "-o", out]).returncode
         result = out if rc == 0 else None
     """
     return Spec(v=v, s=s, imports="import os", simports="import subprocess")

@@ -52,7 +52,7 @@ def pt_send_file(c):
                 notes="send_from_directory rejects paths that leave the directory")
 
 
-@fam("pt-tar-extractall", "CWE-22", fws=["script", "cli", "pipeline", "flask"], keys=["archive", "bundle"], n=8)
+@fam("pt-tar-extractall", "CWE-22", fws=["script", "cli", "pipeline"], keys=["archive", "bundle"], n=8)
 def pt_tar(c):
     x = c.x
     v = f"""
@@ -491,7 +491,7 @@ def tmp_exec(c):
 # ---------------- CWE-732 / CWE-276 permissions ----------------
 
 
-@fam("perm-chmod-777", "CWE-732", keys=["path", "output"], n=8)
+@fam("perm-chmod-777", "CWE-732", fws=["script", "cli", "pipeline"], keys=["path", "output"], n=8)
 def perm_chmod(c):
     x = c.x
     mode = c.pick("0o777", "0o666", "0o776", "stat.S_IRWXU | stat.S_IRWXG | stat.S_IRWXO")

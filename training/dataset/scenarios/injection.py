@@ -304,6 +304,8 @@ def cmdi_system(c):
     """
     argv = tool.split()[:-1]
     s = f"""
+        if {x}.startswith("-"):
+            raise ValueError("option-like argument rejected")
         proc = subprocess.run({argv!r} + [{x}], capture_output=True, timeout=30)
         result = proc.returncode == 0
     """.replace("'", '"')
@@ -334,9 +336,10 @@ def cmdi_shell(c):
         result = str(proc)
     """
     parts = tool.split()
-    i = parts.index("{}")
     argv = ", ".join(f'"{p}"' if p != "{}" else x for p in parts)
     s = f"""
+        if {x}.startswith("-"):
+            raise ValueError("option-like argument rejected")
         {c.n('cmd')} = [{argv}]
         proc = subprocess.{fn}(
             {c.n('cmd')},
@@ -368,6 +371,8 @@ def cmdi_popen(c):
     parts = tool.split()
     argv = ", ".join(f'"{p}"' if p != "{}" else x for p in parts)
     s = f"""
+        if {x}.startswith("-"):
+            raise ValueError("option-like argument rejected")
         out = subprocess.run([{argv}], capture_output=True, text=True, timeout=10).stdout
         lines = out.splitlines()
         result = [l for l in lines if l]
@@ -390,6 +395,8 @@ def cmdi_asyncio(c):
     parts = tool.split()
     argv = ", ".join(f'"{p}"' if p != "{}" else x for p in parts)
     s = f"""
+        if {x}.startswith("-"):
+            raise ValueError("option-like argument rejected")
         proc = await asyncio.create_subprocess_exec(
             {argv},
             stdout=asyncio.subprocess.PIPE,
@@ -404,16 +411,6 @@ def cmdi_asyncio(c):
 def cmdi_helper(c):
     x = c.x
     verb = {"package": "pip show", "service": "systemctl status", "container": "docker inspect"}[c.key]
-    helpers_v = f"""
-        def run_tool(args_text):
-            return subprocess.getoutput("{verb} " + args_text)  #@V
-    """
-    helpers_s = f"""
-        def run_tool(name):
-            return subprocess.run({verb.split()!r} + [name], capture_output=True, text=True).stdout
-    """.replace("'", '"')
-    v = helpers_v.strip() + "\n\n\n" + "XX"
-    # helper at module level: keep it in body via local def to stay in one shell
     v = f"""
         def run_tool(args_text):
             return subprocess.getoutput("{verb} " + args_text)  #@V
@@ -422,6 +419,8 @@ def cmdi_helper(c):
     """
     s = f"""
         def run_tool(name):
+            if name.startswith("-"):
+                raise ValueError("option-like argument rejected")
             return subprocess.run({verb.split()!r}.copy() + [name], capture_output=True, text=True).stdout
 
         result = run_tool({x})
@@ -531,12 +530,12 @@ def argi_tar(c):
 def argi_curl(c):
     x = c.x
     v = f"""
-        dest = "/tmp/downloads/latest.bin"
+        dest = "/var/lib/mirror/latest.bin"
         rc = subprocess.call(["curl", "-sSL", "-o", dest, {x}])  #@V
         result = rc
     """
     s = f"""
-        dest = "/tmp/downloads/latest.bin"
+        dest = "/var/lib/mirror/latest.bin"
         if {x}.startswith("-"):
             raise ValueError("invalid url")
         rc = subprocess.call(["curl", "-sSL", "-o", dest, "--", {x}])
@@ -1000,7 +999,7 @@ def dos_page(c):
     return Spec(v=v, s=s, helpers=helpers, notes="allocation sized by input without an upper bound")
 
 
-@fam("dos-zip-bomb", "CWE-400", keys=["archive", "upload"], n=8)
+@fam("dos-zip-bomb", "CWE-400", fws=["script", "cli", "pipeline"], keys=["archive", "upload"], n=8)
 def dos_zip(c):
     x = c.x
     v = f"""

@@ -845,8 +845,8 @@ def err_str(c):
             logging.getLogger(__name__).exception("balance lookup failed")
             result = {{"error": "temporarily unavailable"}}
     """
-    return Spec(v=v, s=s, imports="import psycopg2", simports="import logging",
-                helpers='DSN = "postgresql://billing:billing@db.internal:5432/billing"', notes="driver error text reveals schema and host")
+    return Spec(v=v, s=s, simports="import logging",
+                imports="import os\nimport psycopg2", helpers='DSN = os.environ["BILLING_DSN"]', notes="driver error text reveals schema and host")
 
 
 @fam("errors-flask-handler", "CWE-209", fws=["flask", "aiohttp"], n=8, wrap=False)
