@@ -30,7 +30,7 @@ describe("the demo's reviewer view", () => {
   test("a comment shows two lines of context around the marked lines", () => {
     const out = renderComments([{ path: "app/db.py", line: 5, start_line: null, body }], () => file);
     expect(out.slice(0, 6)).toEqual([
-      expect.stringMatching(/^── 1\/1  app\/db\.py:5 ─+$/),
+      expect.stringMatching(/^── 1\/1 {2}app\/db\.py:5 ─+$/),
       "  3 │ def find(conn, name):",
       "  4 │     cur = conn.cursor()",
       `> 5 │     cur.execute(f"SELECT * FROM t WHERE n = '{name}'")`,
