@@ -193,7 +193,8 @@ def drop_cross_split_near_duplicates(recs: list[dict]) -> tuple[list[dict], str]
         if loser["twin"]:
             drop.add(loser["twin"])
     kept = [r for r in recs if r["id"] not in drop]
-    return kept, f"near-duplicate filter: {len(pairs)} cross-split pairs, {len(drop)} examples dropped"
+    listed = "".join(f"\n  dropped {b} (near duplicate of {a}, Jaccard {j:.2f})" for a, b, j in pairs)
+    return kept, f"near-duplicate filter: {len(pairs)} cross-split pairs, {len(drop)} examples dropped (with their twins){listed}"
 
 
 def _parses(code: str) -> bool:
