@@ -5,6 +5,14 @@
 import { syntheticHistory } from "../test/support/fake-github/synthetic-pr.js";
 import type { BenchStack } from "./bench-stack.js";
 
+/**
+ * Pause before each pull request. Octokit's throttling plugin spaces a process's writes
+ * (1 s) and notifying requests such as reviews (3 s); without a pause each measured review
+ * would also wait out the previous one's spacing, which a pull request arriving at an idle
+ * worker does not.
+ */
+const IDLE_GAP_MS = 3100;
+
 let nextNumber = 1000;
 let nextVariant = 1;
 
@@ -12,6 +20,7 @@ let nextVariant = 1;
 export async function measureLatency(bench: BenchStack, changedLines: number, count: number): Promise<number[]> {
   const latencies: number[] = [];
   for (let i = 0; i < count; i++) {
+    await new Promise((r) => setTimeout(r, IDLE_GAP_MS));
     const history = syntheticHistory(changedLines, nextVariant++);
     const { sentAt, headSha } = await bench.open(nextNumber++, history);
     const run = await bench.completed(headSha, 300_000);
