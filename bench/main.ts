@@ -93,25 +93,30 @@ async function main(): Promise<void> {
     const histories = Array.from({ length: PLAN.throughputPrs }, (_, i) => syntheticHistory(PLAN.throughputLines, 5000 + i));
     for (const workers of PLAN.throughputWorkers) {
       const perRun: number[] = [];
+      const cores: number[] = [];
       for (let r = 0; r < PLAN.throughputRuns; r++) {
         p.step(`throughput: ${PLAN.throughputPrs} PRs, ${workers} worker(s), run ${r + 1}/${PLAN.throughputRuns}`);
         const run = await measureThroughput(ROOT, modelDir, workers, histories);
         perRun.push(run.prsPerMinute);
+        cores.push(run.workerCores);
         workerPeak = Math.max(workerPeak, run.workerPeakRssMb);
       }
       results[`throughput_${workers}w`] = perRun;
-      rows.push(["throughput", `${PLAN.throughputPrs} queued PRs (${PLAN.throughputLines} changed lines each), ${workers} worker process${workers > 1 ? "es" : ""}`, `${fmt(median(perRun), 1)} PRs/min`, `median of ${perRun.length} run(s)`]);
+      results[`throughput_${workers}w_cores`] = cores;
+      rows.push(["throughput", `${PLAN.throughputPrs} queued PRs (${PLAN.throughputLines} changed lines each), ${workers} worker process${workers > 1 ? "es" : ""}`, `${fmt(median(perRun), 1)} PRs/min`, `median of ${perRun.length} run(s); workers used ${fmt(median(cores), 2)} cores`]);
     }
     // One process taking several jobs at once: shows whether the workers wait or compute.
     const perRun: number[] = [];
+    const cores: number[] = [];
     for (let r = 0; r < PLAN.throughputRuns; r++) {
       p.step(`throughput: ${PLAN.throughputPrs} PRs, 1 worker with WORKER_CONCURRENCY=${PLAN.concurrencyRow}, run ${r + 1}/${PLAN.throughputRuns}`);
       const run = await measureThroughput(ROOT, modelDir, 1, histories, PLAN.concurrencyRow);
       perRun.push(run.prsPerMinute);
+      cores.push(run.workerCores);
       workerPeak = Math.max(workerPeak, run.workerPeakRssMb);
     }
     results[`throughput_1w_c${PLAN.concurrencyRow}`] = perRun;
-    rows.push(["throughput", `${PLAN.throughputPrs} queued PRs, 1 worker process, WORKER_CONCURRENCY=${PLAN.concurrencyRow}`, `${fmt(median(perRun), 1)} PRs/min`, `median of ${perRun.length} run(s)`]);
+    rows.push(["throughput", `${PLAN.throughputPrs} queued PRs, 1 worker process, WORKER_CONCURRENCY=${PLAN.concurrencyRow}`, `${fmt(median(perRun), 1)} PRs/min`, `median of ${perRun.length} run(s); workers used ${fmt(median(cores), 2)} cores`]);
   }
 
   if (workerPeak > 0) {
