@@ -100,6 +100,14 @@ describe("REST operations over Octokit (GHES base URL, app auth)", () => {
     expect(github.state.violations).toEqual([]);
   });
 
+  test("failNext answers the next calls of an operation with an error, then serves again", async () => {
+    github.failNext("pulls/get", 502, 2);
+    await expect(octokit.rest.pulls.get({ owner, repo, pull_number: number })).rejects.toMatchObject({ status: 502 });
+    await expect(octokit.rest.pulls.get({ owner, repo, pull_number: number })).rejects.toMatchObject({ status: 502 });
+    await expect(octokit.rest.pulls.get({ owner, repo, pull_number: number })).resolves.toMatchObject({ status: 200 });
+    expect(github.state.violations).toEqual([]);
+  });
+
   test("pulls.list finds the pull request by head branch", async () => {
     const { data } = await octokit.rest.pulls.list({ owner, repo, head: `${owner}:feature-${number}` });
     expect(data.map((p) => p.number)).toEqual([number]);
