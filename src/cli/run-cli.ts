@@ -57,9 +57,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
+/** `-` reads the diff from stdin, so `git diff | cwe-review scan . --diff -` works. */
 function readDiff(path: string): string {
   try {
-    return readFileSync(path, "utf8");
+    return readFileSync(path === "-" ? 0 : path, "utf8");
   } catch {
     throw new CliUsageError(`cannot read the diff file ${path}`);
   }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** Where the reviewed repository keeps its settings (read at the PR's head). */
+/** Where the reviewed repository keeps its settings (read at the pull request's base commit, so a PR cannot switch off its own review). */
 export const REPO_CONFIG_PATH = ".github/cwe-review.yml";
 
 const UNIT_INTERVAL = "must be a number from 0 to 1";
