@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--model DIR] [--only model,latency,throughput,bandit] [--json FILE]`
+ * `npm run bench [-- --quick] [--model DIR] [--only model,latency,throughput,bandit] [--json FILE] [--throughput-runs N]`
  *
  * Prints a Markdown table; every figure is the median of several runs (the count is in the
  * table). Progress and ETA go to stderr. Sections:
@@ -33,6 +33,7 @@ const { values: args } = parseArgs({
     model: { type: "string", default: "models/cwe-review-small" },
     only: { type: "string", default: "model,latency,throughput,bandit" },
     json: { type: "string" },
+    "throughput-runs": { type: "string" },
   },
 });
 const quick = args.quick;
@@ -43,6 +44,8 @@ const only = new Set(args.only.split(","));
 const PLAN = quick
   ? { modelWindows: 32, modelRuns: 3, latencySizes: [10, 300, 3000], latencyRuns: { 10: 3, 300: 3, 3000: 2 } as Record<number, number>, throughputPrs: 20, throughputLines: 30, throughputWorkers: [1, 2, 4], throughputRuns: 1, concurrencyRow: 4, banditRuns: 3 }
   : { modelWindows: 64, modelRuns: 5, latencySizes: [10, 300, 3000], latencyRuns: { 10: 11, 300: 11, 3000: 5 } as Record<number, number>, throughputPrs: 100, throughputLines: 30, throughputWorkers: [1, 2, 4], throughputRuns: 3, concurrencyRow: 4, banditRuns: 5 };
+
+if (args["throughput-runs"]) PLAN.throughputRuns = Math.max(1, Number(args["throughput-runs"]) || 1);
 
 const rows: string[][] = [];
 const results: Record<string, unknown> = { quick, model: args.model, cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, at: new Date().toISOString() };
