@@ -79,7 +79,7 @@ def build(args, vocab_size):
     if args.model:
         saved = torch.load(args.model)
         cfg = Config.from_dict(saved["config"])
-        model = Classifier(cfg, len(saved["labels"]))
+        model = Classifier(cfg, len(saved["labels"]), saved.get("windowPool", "cls_mean"))
         model.load_state_dict(saved["state"])
         return model, saved["labels"], saved["thresholds"], saved["lineThreshold"], saved["training"], saved["eval"]
     labels = load_json(os.path.join(args.cache, "labels.json"), None)

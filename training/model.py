@@ -114,8 +114,9 @@ class Classifier(nn.Module):
     logits score every token (a line's score is the max over its tokens, done in serving).
     """
 
-    def __init__(self, cfg, labels):
+    def __init__(self, cfg, labels, window_pool="cls_mean"):
         super().__init__()
+        self.window_pool = window_pool
         self.encoder = Encoder(cfg)
         d = cfg.d_model
         self.window_head = nn.Sequential(nn.Dropout(cfg.dropout), nn.Linear(2 * d, d), nn.GELU(), nn.Linear(d, labels))
@@ -126,9 +127,15 @@ class Classifier(nn.Module):
     def forward(self, input_ids, attention_mask):
         h = self.encoder(input_ids, attention_mask)
         m = attention_mask.to(h.dtype).unsqueeze(-1)
-        mean = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
-        window_logits = self.window_head(torch.cat([h[:, 0], mean], dim=-1))
         token_logits = self.token_head(h)
+        if self.window_pool == "token_max":
+            # Multiple-instance pooling: a window has weakness X when one of its tokens does.
+            # Local evidence (a formatted query reaching execute) carries over to code from
+            # unseen scenario families better than a summary of the whole window.
+            window_logits = (token_logits + (m - 1.0) * 1e4).max(dim=1)[0]
+        else:
+            mean = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
+            window_logits = self.window_head(torch.cat([h[:, 0], mean], dim=-1))
         return window_logits, token_logits
 
 
