@@ -43,6 +43,8 @@ def parse_args():
     p.add_argument("--name", default="cwe-review-small")
     p.add_argument("--version", default="0.1.0")
     p.add_argument("--seed", type=int, default=4321)
+    p.add_argument("--window-pool", choices=["cls_mean", "token_max"], default="token_max",
+                   help="window head of --encoder/--random models (fine-tuned models carry their own)")
     p.add_argument("--d-model", type=int, default=256)
     p.add_argument("--layers", type=int, default=4)
     p.add_argument("--heads", type=int, default=4)
@@ -89,12 +91,13 @@ def build(args, vocab_size):
     if args.encoder:
         saved = torch.load(args.encoder)
         cfg = Config.from_dict(saved["config"])
-        model = Classifier(cfg, len(labels))  # heads freshly initialised (seeded)
+        model = Classifier(cfg, len(labels), args.window_pool)  # heads freshly initialised (seeded)
         model.encoder.load_state_dict(saved["encoder"])
-        training = {"source": "pretrained encoder, untrained heads", "encoder": args.encoder, "seed": args.seed}
+        training = {"source": "pretrained encoder, untrained heads", "encoder": args.encoder, "seed": args.seed,
+                    "windowPool": args.window_pool}
     else:
         cfg = Config(vocab_size, args.d_model, args.layers, args.heads, args.ff, MAX_LENGTH)
-        model = Classifier(cfg, len(labels))
+        model = Classifier(cfg, len(labels), args.window_pool)
         training = {"source": "random initialisation (contract placeholder)", "seed": args.seed}
     return model, labels, thresholds, 0.5, training, {}
 
