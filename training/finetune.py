@@ -47,6 +47,9 @@ def parse_args():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=4321)
     p.add_argument("--window-pool", choices=["cls_mean", "token_max"], default="token_max")
+    p.add_argument("--input-mask", type=float, default=0.0,
+                   help="share of training tokens replaced by [MASK] (noise against memorising names)")
+    p.add_argument("--dropout", type=float, default=None, help="override the encoder's dropout")
     p.add_argument("--background", default="", help="extra negative windows file in --windows (export-background.ts)")
     p.add_argument("--limit", type=int, default=0, help="use only the first N windows per split (tests)")
     # Used only with --init none (tests): shape of a random encoder.
@@ -215,6 +218,8 @@ def main():
     else:
         saved = torch.load(args.init)
         cfg = Config.from_dict(saved["config"])
+        if args.dropout is not None:
+            cfg.dropout = args.dropout
         model = Classifier(cfg, n_labels, args.window_pool)
         model.encoder.load_state_dict(saved["encoder"])
         pretrained = args.init
@@ -288,6 +293,10 @@ def main():
             for g in opt.param_groups:
                 g["lr"] = g["base"] * scale
             batch = encode_batch([train[i] for i in idx], n_labels)
+            if args.input_mask > 0:
+                ids = batch[0]
+                noise = torch.from_numpy(rng.random(ids.shape) < args.input_mask) & (ids >= 5)
+                batch = (ids.masked_fill(noise, 3),) + batch[1:]
             loss, lw, lt = losses(model, batch, w_pw, t_pw, args.token_weight)
             opt.zero_grad(set_to_none=True)
             loss.backward()
