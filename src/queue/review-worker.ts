@@ -1,7 +1,15 @@
-import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { Job, UnrecoverableError, Worker } from "bullmq";
 import { isPermanentError } from "../errors/permanent-error.js";
 import type { ReviewJob } from "../job/job.js";
 import { createRedisConnection } from "./redis-connection.js";
+
+/** The worker running a job stopped (crash, kill) more often than BullMQ allows. */
+export class StalledJobError extends Error {
+  override readonly name = "StalledJobError";
+  constructor(reason: string | undefined) {
+    super(`the review was interrupted: the worker running it stopped (crash or kill) too often${reason ? ` (${reason})` : ""}; press Re-run to try again`);
+  }
+}
 
 /** Where in its retries a job is, so a handler can tell its last try. */
 export interface Attempt {
@@ -26,6 +34,10 @@ export interface ReviewWorkerOptions {
   onError?(error: Error, job?: ReviewJob): void;
   /** Lock held per job; renewed every half of it while the job runs. */
   lockDurationMs?: number;
+  /** How often this worker looks for jobs whose worker died (BullMQ default 30 s); tests shorten it. */
+  stalledIntervalMs?: number;
+  /** Times a job may stall before it fails for good (BullMQ default 1). */
+  maxStalledCount?: number;
 }
 
 /** A running worker: close it on shutdown so it finishes its current jobs first. */
@@ -40,6 +52,16 @@ export interface ReviewWorker {
  */
 export function createReviewWorker(options: ReviewWorkerOptions): ReviewWorker {
   const connection = createRedisConnection(options.redisUrl, "worker");
+  // Jobs this process already gave up on, so the `failed` event below does not give up twice.
+  const gaveUp = new Set<string>();
+  const giveUp = async (job: Job<ReviewJob>, error: Error): Promise<void> => {
+    if (job.id !== undefined) gaveUp.add(job.id);
+    try {
+      await options.onGiveUp(job.data, error);
+    } catch (giveUpError) {
+      options.onError?.(giveUpError instanceof Error ? giveUpError : new Error(String(giveUpError)), job.data);
+    }
+  };
   const processor = async (job: Job<ReviewJob>): Promise<void> => {
     // attemptsMade counts finished attempts, so this one is attemptsMade + 1 (bullmq job.ts, shouldRetryJob).
     const attempt = { number: job.attemptsMade + 1, of: job.opts.attempts ?? 1 };
@@ -48,13 +70,7 @@ export function createReviewWorker(options: ReviewWorkerOptions): ReviewWorker {
     } catch (caught) {
       const error = caught instanceof Error ? caught : new Error(String(caught));
       const permanent = isPermanentError(error);
-      if (permanent || attempt.number >= attempt.of) {
-        try {
-          await options.onGiveUp(job.data, error);
-        } catch (giveUpError) {
-          options.onError?.(giveUpError instanceof Error ? giveUpError : new Error(String(giveUpError)), job.data);
-        }
-      }
+      if (permanent || attempt.number >= attempt.of) await giveUp(job, error);
       // UnrecoverableError tells BullMQ to skip the remaining attempts.
       if (permanent) throw new UnrecoverableError(error.message);
       throw error;
@@ -64,9 +80,21 @@ export function createReviewWorker(options: ReviewWorkerOptions): ReviewWorker {
     connection,
     concurrency: options.concurrency,
     lockDuration: options.lockDurationMs ?? 60_000,
+    ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
+    ...(options.maxStalledCount === undefined ? {} : { maxStalledCount: options.maxStalledCount }),
   });
   worker.on("error", (error) => options.onError?.(error));
   worker.on("failed", (job, error) => options.onError?.(error, job?.data));
+  // A job whose worker died (crash, OOM kill) too often is failed by BullMQ's stalled-job
+  // check inside Redis, without our processor running and without a local `failed` event
+  // (bullmq worker.js moveStalledJobsToWait emits only `stalled`): close its check run here.
+  worker.on("stalled", (jobId) => {
+    if (gaveUp.has(jobId)) return;
+    void (async () => {
+      const job = await Job.fromId<ReviewJob>(worker, jobId);
+      if (job !== undefined && (await job.isFailed())) await giveUp(job, new StalledJobError(job.failedReason));
+    })().catch((error: unknown) => options.onError?.(error instanceof Error ? error : new Error(String(error))));
+  });
   return {
     worker,
     async close() {
