@@ -20,7 +20,9 @@ export interface FalseAlarmRow {
 /** Speed at one thread count. */
 export interface SpeedRow {
   threads: number;
+  /** Best round. */
   windowsPerSecond: number;
+  medianWindowsPerSecond: number;
   peakGflops: number;
 }
 
