@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { syntheticHistory } from "../test/support/fake-github/synthetic-pr.js";
 import { ensureBuild } from "../scripts/demo/ensure-build.js";
+import { running } from "../scripts/demo/service.js";
 import { banditVersion, measureBandit } from "./bandit.js";
 import { startBenchStack } from "./bench-stack.js";
 import { measureModel } from "./model-speed.js";
@@ -151,6 +152,14 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${header}\n\n${table.join("\n")}\n`);
   if (args.json) writeFileSync(args.json, JSON.stringify({ ...results, rows }, null, 1) + "\n");
+}
+
+// Ctrl-C or a kill: stop the app and workers this run started (each in its own process group).
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`bench: ${signal}, stopping its processes\n`);
+    void Promise.allSettled([...running].map((s) => s.stop(2000))).finally(() => process.exit(130));
+  });
 }
 
 main().catch((error: unknown) => {
