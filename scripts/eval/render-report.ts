@@ -168,7 +168,7 @@ export function renderReport(r: EvalResults): string {
       `Windows of ${s.seq} tokens through the whole detector (tokenize, pad, onnxruntime-node, scores → findings), batch 8, tokenizer cache warm; rounds of 16 windows for 5 s, best and median round. ` +
         `The model costs ${(s.flopsPerWindow / 1e9).toFixed(3)} GFLOP per window (2·M·N·K over every MatMul/Gemm after ONNX shape inference${s.unknownMatmuls > 0 ? `; the ${s.unknownMatmuls} attention matmuls whose shapes inference cannot resolve counted as 2·seq²·width each` : ""}). ` +
         "Peak: best float32 1024×1024 matmul with /usr/bin/python3 + torch (OpenBLAS) at the same thread count. The CPU is shared (training runs and other engineers' tests), so figures move with the load above; " +
-        "a share above 100% means the peak was measured while another process held a core.",
+        "a share above 100% means onnxruntime's own kernels (MLAS) ran faster than the torch + OpenBLAS matmul taken as the reference, so that reference understates what this CPU can do.",
       "",
     );
     out.push(
