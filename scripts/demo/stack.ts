@@ -4,11 +4,11 @@
  * the end-to-end test and the benchmarks.
  */
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { startRedis, type RedisHandle } from "../../test/support/redis-server.js";
 import type { FakeGitHub } from "../../test/support/fake-github/index.js";
 import { startService, type Service } from "./service.js";
+import { freePort } from "../../test/support/free-port.js";
 
 /** How to start the stack. */
 export interface StackOptions {
@@ -49,18 +49,6 @@ export interface Stack {
   addWorkers(n: number): Promise<Service[]>;
   /** Stops workers, app and Redis; safe to call twice. */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForHealthy(url: string, app: Service, timeoutMs: number): Promise<void> {
