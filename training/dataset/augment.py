@@ -302,7 +302,7 @@ def apply(code: str, marked: list[int], steps: list, rng_seed: str, shared: dict
             continue
         new, lm, _ = r
         try:
-            ast.parse(new)
+            compile(new, "<augmented>", "exec")
         except SyntaxError:
             continue
         new_marked = [lm[m] if lm else m for m in cur_marked]
@@ -327,6 +327,16 @@ def sink_ok(orig: str, olines: list[int], new: str, nlines: list[int], rename: d
         if not want <= have:
             return False
     return True
+
+
+def moved_source_note(notes: str, old_lines: list[int], new_lines: list[int]) -> str:
+    """Keeps "taint source line N" true after a transform moved lines: marked lines keep their
+    order (sink_ok pairs them by position), so the source's new number is at the same index."""
+    m = re.search(r"taint source line (\d+)", notes)
+    if not m or int(m.group(1)) not in old_lines:
+        return notes
+    moved = new_lines[old_lines.index(int(m.group(1)))]
+    return notes[:m.start(1)] + str(moved) + notes[m.end(1):]
 
 
 def main() -> int:
@@ -375,7 +385,7 @@ def main() -> int:
             n = dict(r)
             n.update(id=ids[k], code=code, lines=lines, augmented_from=r["id"],
                      twin=(ids[1 - k] if len(unit) == 2 else None),
-                     notes=r["notes"] + "; augmented: " + ",".join(done))
+                     notes=moved_source_note(r["notes"], r["lines"], lines) + "; augmented: " + ",".join(done))
             out.append(n)
     with open(os.path.join(DATA, "train.augmented.jsonl"), "w", encoding="utf-8") as fh:
         for r in out:

@@ -23,6 +23,7 @@ sys.path.insert(0, HERE)
 
 from cwes import CWES, GROUPS  # noqa: E402
 from tokens import exact_key, norm_tokens, shingles  # noqa: E402
+import second_review  # noqa: E402
 
 DATA = os.path.normpath(os.path.join(HERE, "..", "..", "data"))
 SPLITS = ("train", "validation", "test")
@@ -189,7 +190,7 @@ def main() -> int:
             fail(f"{r.get('id')}: schema: {errs[0]}")
             continue
         try:
-            ast.parse(r["code"])
+            compile(r["code"], r["id"], "exec")  # also rejects `await` outside async
         except SyntaxError as e:
             fail(f"{r['id']}: does not parse: {e}")
         n = r["code"].count("\n") + 1
@@ -250,8 +251,17 @@ def main() -> int:
     print(f"      {len(items)} items compared, {len(pairs)} cross-split pairs >= {NEAR}", flush=True)
     print("[5/6] datasheet", flush=True)
     datasheet(recs, aug)
-    print("[6/6] coverage requirements (issue 3)", flush=True)
+    print("[6/6] coverage requirements (issue 3) and second-author review", flush=True)
     coverage(recs, fail)
+    reviews, problems = second_review.load(os.path.join(DATA, "review"))
+    for m in problems + second_review.gate(allw, reviews):
+        fail(m)
+    s = second_review.summary(reviews)
+    print(f"      second-author review: {s['families']} families, {s['examples_read']} examples read, "
+          f"{s['findings']} findings; agree {s['agree']}, fixed {s['fixed']}, dropped {s['dropped']}", flush=True)
+    unstamped = [r["id"] for r in allw if ";" not in r.get("reviewer", "")]
+    if unstamped:
+        fail(f"{len(unstamped)} examples do not name their second-author reviewer (e.g. {unstamped[0]}): regenerate the data")
     el = time.time() - t0
     print(f"\ndata:check {'FAILED' if fails else 'PASSED'}: {len(fails)} failure(s), {el:.1f}s")
     return 1 if fails else 0

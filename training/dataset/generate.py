@@ -23,6 +23,7 @@ from cwes import GROUPS  # noqa: E402
 from tokens import exact_key, norm_tokens, shingles  # noqa: E402
 from check import near_duplicates  # noqa: E402
 import review  # noqa: E402
+import second_review  # noqa: E402
 import scenarios  # noqa: E402,F401  (registers families)
 
 # weaknesses where the untrusted input is part of the weakness: the line reading it (taint
@@ -138,7 +139,12 @@ def main() -> int:
     args = ap.parse_args()
     t0 = time.time()
     recs: list[dict] = []
-    fams = [f for f in FAMILIES if args.only in f.name]
+    reviews, problems = second_review.load()
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    dropped = {f for f, rev in reviews.items() if rev["verdict"] == "dropped"}
+    fams = [f for f in FAMILIES if args.only in f.name and f.name not in dropped]
     names = [f.name for f in FAMILIES]
     dup = {n for n in names if names.count(n) > 1}
     if dup:
@@ -157,6 +163,9 @@ def main() -> int:
         print(bad[0]["code"], file=sys.stderr)
         return 1
     recs, report = review.review_all(recs)
+    second_review.stamp(recs, reviews, review.REVIEWER)
+    if dropped:
+        report += f"\nsecond-author review dropped {len(dropped)} families: {', '.join(sorted(dropped))}"
     recs, dreport = drop_cross_split_near_duplicates(recs)
     report += "\n" + dreport
     print(report, file=sys.stderr)
@@ -199,7 +208,7 @@ def drop_cross_split_near_duplicates(recs: list[dict]) -> tuple[list[dict], str]
 
 def _parses(code: str) -> bool:
     try:
-        ast.parse(code)
+        compile(code, "<example>", "exec")  # compile, not ast.parse: catches `await` outside async
         return True
     except SyntaxError:
         return False

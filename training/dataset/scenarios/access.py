@@ -16,12 +16,13 @@ def W(c):
 @fam("authz-flask-admin-action", "CWE-862", fws=["flask"], n=8, wrap=False)
 def authz_flask(c):
     w, Wc = W(c)
-    act = c.pick("delete_user", "reset_password", "grant_credit", "purge_logs")
+    model = c.pick("User", "Account", "Member")
+    act, attr = c.pick(("disable_user", "disabled"), ("lock_user", "locked"), ("flag_user", "flagged"), ("suspend_user", "suspended"))
     v = f"""
         from flask import Flask, abort, jsonify
         from flask_login import current_user, login_required
 
-        from .models import User, db
+        from .models import {model}, db
 
         app = Flask(__name__)
 
@@ -29,10 +30,10 @@ def authz_flask(c):
         @app.route("/admin/users/<int:user_id>/{act}", methods=["POST"])
         @login_required
         def {act}(user_id):  #@V
-            target = db.session.get(User, user_id)
+            target = db.session.get({model}, user_id)
             if target is None:
                 abort(404)
-            target.{c.pick("disabled", "locked", "flagged")} = True  #@V
+            target.{attr} = True  #@V
             db.session.commit()
             return jsonify(ok=True, user=user_id)
     """
@@ -128,7 +129,7 @@ def authz_aiohttp(c):
 
         async def update_{w}_config(request):
             session = await get_session(request)
-            if "uid" not in session:
+            if "uid" not in session:  #@V
                 raise web.HTTPUnauthorized()
             body = await request.json()
             request.app["config"].update(body)  #@V
@@ -155,7 +156,7 @@ def authz_modelview(c):
         admin = Admin(app, name="{w} admin")
 
 
-        class SecureView(ModelView):
+        class SecureView(ModelView):  #@V
             column_exclude_list = ["password_hash"]
 
 
@@ -211,14 +212,14 @@ def authz_cookie_role(c):
             def delete_{w}(pk):
                 if request.cookies.get("role") != "admin":  #@V
                     abort(403)
-                remove(pk)
+                remove(pk)  #@V
                 return "", 204
 
 
             def remove(pk):
                 return pk
         """
-        s = v.replace('request.cookies.get("role") != "admin":  #@V', 'session.get("role") != "admin":')
+        s = v.replace('request.cookies.get("role") != "admin":  #@V', 'session.get("role") != "admin":').replace("  #@V", "")
     elif c.fw == "django":
         v = f"""
             from django.http import HttpResponseForbidden, JsonResponse
@@ -229,10 +230,10 @@ def authz_cookie_role(c):
             def delete_{w}(request, pk):
                 if request.headers.get("X-User-Role") != "admin":  #@V
                     return HttpResponseForbidden()
-                {Wc}.objects.filter(pk=pk).delete()
+                {Wc}.objects.filter(pk=pk).delete()  #@V
                 return JsonResponse({{"deleted": pk}})
         """
-        s = v.replace('request.headers.get("X-User-Role") != "admin":  #@V', 'not request.user.has_perm("app.delete_{w}"):'.format(w=w))
+        s = v.replace('request.headers.get("X-User-Role") != "admin":  #@V', 'not request.user.has_perm("app.delete_{w}"):'.format(w=w)).replace("  #@V", "")
     else:
         v = f"""
             from aiohttp import web
@@ -243,12 +244,12 @@ def authz_cookie_role(c):
                 body = await request.json()
                 if not body.get("is_admin"):  #@V
                     raise web.HTTPForbidden()
-                await request.app["db"].execute("DELETE FROM {w}s WHERE id = $1", int(request.match_info["id"]))
+                await request.app["db"].execute("DELETE FROM {w}s WHERE id = $1", int(request.match_info["id"]))  #@V
                 return web.json_response({{"ok": True}})
         """
         s = v.replace('''                body = await request.json()
                 if not body.get("is_admin"):  #@V''', '''                session = await get_session(request)
-                if session.get("role") != "admin":''')
+                if session.get("role") != "admin":''').replace("  #@V", "")
     return Spec(v=v, s=s, full=True, notes="authorization decided from client-controlled data")
 
 
@@ -266,10 +267,10 @@ def authz_wrong_perm(c):
             if not request.user.has_perm("billing.view_{w}"):  #@V
                 raise PermissionDenied
             obj = get_object_or_404({Wc}, pk=pk)
-            obj.delete()
+            obj.delete()  #@V
             return redirect("{w}-list")
     """
-    s = v.replace(f'has_perm("billing.view_{w}"):  #@V', f'has_perm("billing.delete_{w}"):')
+    s = v.replace(f'has_perm("billing.view_{w}"):  #@V', f'has_perm("billing.delete_{w}"):').replace("  #@V", "")
     return Spec(v=v, s=s, full=True, notes="checks the view permission before a delete")
 
 
@@ -291,17 +292,18 @@ def authz_name(c):
             def audit_{w}():
                 if not ({cond}):  #@V
                     abort(403)
-                return jsonify(entries=load_audit())
+                return jsonify(entries=load_audit())  #@V
 
 
             def load_audit():
                 return []
         """
-        s = v.replace(f"if not ({cond}):  #@V", "if not user.is_admin:")
+        s = v.replace(f"if not ({cond}):  #@V", "if not user.is_admin:").replace("  #@V", "")
     else:
         v = f"""
             from fastapi import Depends, FastAPI, HTTPException
 
+            from .audit import load_audit
             from .auth import get_current_user
 
             app = FastAPI()
@@ -311,13 +313,13 @@ def authz_name(c):
             def audit_{w}(user=Depends(get_current_user)):
                 if not ({cond}):  #@V
                     raise HTTPException(status_code=403)
-                return {{"entries": []}}
+                return {{"entries": load_audit()}}  #@V
         """
-        s = v.replace(f"if not ({cond}):  #@V", 'if "auditor" not in user.roles:')
+        s = v.replace(f"if not ({cond}):  #@V", 'if "auditor" not in user.roles:').replace("  #@V", "")
     return Spec(v=v, s=s, full=True, notes="admin status inferred from a user-chosen name or address")
 
 
-@fam("authz-or-public", "CWE-863", fws=["flask", "django"], n=8, wrap=False)
+@fam("authz-or-public", "CWE-863", fws=["flask"], n=8, wrap=False)
 def authz_or(c):
     w, Wc = W(c)
     v = f"""
@@ -335,11 +337,11 @@ def authz_or(c):
             obj = db.get_or_404({Wc}, pk)
             if not (obj.is_public or obj.owner_id == current_user.id):  #@V
                 abort(403)
-            obj.title = request.json["title"]
+            obj.title = request.json["title"]  #@V
             db.session.commit()
             return {{"id": obj.id}}
     """
-    s = v.replace("if not (obj.is_public or obj.owner_id == current_user.id):  #@V", "if obj.owner_id != current_user.id:")
+    s = v.replace("if not (obj.is_public or obj.owner_id == current_user.id):  #@V", "if obj.owner_id != current_user.id:").replace("  #@V", "")
     return Spec(v=v, s=s, full=True, fw="flask", notes="read rule (public) reused for a write")
 
 
@@ -356,10 +358,10 @@ def authz_substr(c):
         def approve_{w}(user, item):
             if not can_approve_{w}(user):
                 raise PermissionError("not allowed")
-            item["approved_by"] = user["name"]
+            item["approved_by"] = user["name"]  #@V
             return item
     """
-    s = v.replace(f'return "{grp}" in groups  #@V', f'return "{grp}" in [g.strip() for g in groups.split(",")]')
+    s = v.replace(f'return "{grp}" in groups  #@V', f'return "{grp}" in [g.strip() for g in groups.split(",")]').replace("  #@V", "")
     return Spec(v=v, s=s, full=True, notes="substring test matches groups like 'not-{grp}'")
 
 
@@ -375,9 +377,9 @@ def authz_upt(c):
 
         @user_passes_test(lambda u: u.is_active)  #@V
         def manage_{w}s(request):
-            return render(request, "admin/{w}s.html", {{"items": {Wc}.objects.all()}})
+            return render(request, "admin/{w}s.html", {{"items": {Wc}.objects.all()}})  #@V
     """
-    s = v.replace("@user_passes_test(lambda u: u.is_active)  #@V", "@user_passes_test(lambda u: u.is_active and u.is_staff)")
+    s = v.replace("@user_passes_test(lambda u: u.is_active)  #@V", "@user_passes_test(lambda u: u.is_active and u.is_staff)").replace("  #@V", "")
     return Spec(v=v, s=s, full=True)
 
 
@@ -746,7 +748,7 @@ def noauth_jobs(c):
 # ---------------- CWE-287 improper authentication ----------------
 
 
-@fam("authn-user-exists-only", "CWE-287", fws=["flask", "django"], n=8, wrap=False)
+@fam("authn-user-exists-only", "CWE-287", fws=["flask"], n=8, wrap=False)
 def authn_exists(c):
     w, Wc = W(c)
     v = f"""
@@ -814,7 +816,7 @@ def authn_forwarded(c):
         def verify_sso_assertion(assertion):
             return None
     """
-    return Spec(v=v, s=s, helpers=helpers, notes="identity taken from a client-settable header")
+    return Spec(v=v, s=s, helpers=helpers, notes="identity taken from a client-supplied value (header, cookie or parameter) without authentication")
 
 
 @fam("authn-apikey-substring", "CWE-287", fws=["flask", "fastapi", "aiohttp", "django"], keys=["api_key"], n=8)
@@ -837,30 +839,73 @@ def authn_apikey(c):
                 notes="substring/prefix test accepts partial keys (even a single character)")
 
 
-@fam("authn-ldap-empty-password", "CWE-287", fws=["flask", "script", "cli"], keys=["username"], n=8)
+@fam("authn-ldap-empty-password", "CWE-287", fws=["flask", "django"], n=8, wrap=False)
 def authn_ldap(c):
-    x = c.x
-    v = f"""
-        password = os.environ.get("LOGIN_PASSWORD", "")
-        conn = Connection(Server("ldap://ldap.corp.local"), user="uid=" + escape_rdn({x}) + ",ou=people,dc=corp,dc=local", password=password)
-        result = conn.bind()  #@V
-    """
-    s = f"""
-        password = os.environ.get("LOGIN_PASSWORD", "")
-        if not password:
-            raise PermissionError("password required")
-        conn = Connection(Server("ldap://ldap.corp.local"), user="uid=" + escape_rdn({x}) + ",ou=people,dc=corp,dc=local", password=password)
-        result = conn.bind()
-    """
-    return Spec(v=v, s=s, imports="import os\nfrom ldap3 import Connection, Server\nfrom ldap3.utils.dn import escape_rdn",
-                notes="an empty password makes an unauthenticated bind succeed")
+    # python-ldap: a simple bind with an empty password is an unauthenticated bind that succeeds
+    # (RFC 4513 5.1.2); ldap3 would refuse it client-side, so the template uses python-ldap.
+    w, Wc = W(c)
+    ou = c.pick("people", "users", "staff")
+    if c.fw == "flask":
+        v = f"""
+            import ldap
+            from flask import Flask, request, session
+            from ldap.dn import escape_dn_chars
+
+            app = Flask(__name__)
+            LDAP_URI = "ldaps://ldap.corp.local"
+
+
+            @app.post("/{w}/login")
+            def {w}_login():
+                username = request.form["username"]
+                password = request.form.get("password", "")  #@S
+                conn = ldap.initialize(LDAP_URI)
+                try:
+                    conn.simple_bind_s("uid=%s,ou={ou},dc=corp,dc=local" % escape_dn_chars(username), password)  #@V
+                except ldap.INVALID_CREDENTIALS:
+                    return {{"ok": False}}, 401
+                session["user"] = username  #@V
+                return {{"ok": True}}
+        """
+        guard = """                if not password:
+                    return {"ok": False}, 401
+"""
+    else:
+        v = f"""
+            import ldap
+            from django.contrib.auth import login
+            from django.contrib.auth.models import User
+            from django.http import JsonResponse
+            from ldap.dn import escape_dn_chars
+
+            LDAP_URI = "ldaps://ldap.corp.local"
+
+
+            def {w}_login(request):
+                username = request.POST["username"]
+                password = request.POST.get("password", "")  #@S
+                conn = ldap.initialize(LDAP_URI)
+                try:
+                    conn.simple_bind_s("uid=%s,ou={ou},dc=corp,dc=local" % escape_dn_chars(username), password)  #@V
+                except ldap.INVALID_CREDENTIALS:
+                    return JsonResponse({{"ok": False}}, status=401)
+                user, _ = User.objects.get_or_create(username=username)
+                login(request, user)  #@V
+                return JsonResponse({{"ok": True}})
+        """
+        guard = """                if not password:
+                    return JsonResponse({"ok": False}, status=401)
+"""
+    s = v.replace("                conn = ldap.initialize(LDAP_URI)\n", guard + "                conn = ldap.initialize(LDAP_URI)\n")
+    s = s.replace("  #@V", "").replace("  #@S", "")
+    return Spec(v=v, s=s, full=True, notes="an empty password makes the LDAP simple bind an unauthenticated bind that succeeds")
 
 
 @fam("authn-token-none-compare", "CWE-287", fws=["flask", "django", "fastapi", "aiohttp"], keys=["token", "reset_token"], n=8)
 def authn_none(c):
     x = c.x
     v = f"""
-        expected = PENDING_RESETS.get(EMAIL_FOR_DEMO)
+        expected = PENDING_RESETS.get(EMAIL_FOR_DEMO, "")
         if {x} == expected:  #@V
             result = "password reset allowed"
         else:
@@ -874,7 +919,7 @@ def authn_none(c):
             result = "invalid token"
     """
     return Spec(v=v, s=s, simports="import hmac", helpers='PENDING_RESETS = {}\nEMAIL_FOR_DEMO = "a@example.com"',
-                notes="a missing reset entry (None) matches a missing token")
+                notes="with no pending reset the lookup default (empty string) matches an empty token")
 
 
 @fam("authn-basic-auth-parse", "CWE-287", fws=["flask", "aiohttp", "django"], keys=["authorization"], n=8)
@@ -933,7 +978,10 @@ def priv_setuid(c):
         def drop_privileges(username="{user}"):
             entry = pwd.getpwnam(username)
             os.setuid(entry.pw_uid)  #@V
-            os.setgid(entry.pw_gid)  #@V
+            try:
+                os.setgid(entry.pw_gid)  #@V
+            except PermissionError:
+                pass
 
 
         def main():
@@ -947,13 +995,16 @@ def priv_setuid(c):
             main()
     """
     s = v.replace("""            os.setuid(entry.pw_uid)  #@V
-            os.setgid(entry.pw_gid)  #@V""", """            os.setgroups([])
+            try:
+                os.setgid(entry.pw_gid)  #@V
+            except PermissionError:
+                pass""", """            os.setgroups([])
             os.setgid(entry.pw_gid)
             os.setuid(entry.pw_uid)""")
-    return Spec(v=v, s=s, full=True, notes="setgid after setuid fails and supplementary groups are kept")
+    return Spec(v=v, s=s, full=True, notes="setgid after setuid fails (error swallowed): gid 0 and root's supplementary groups are kept")
 
 
-@fam("priv-mass-assign-setattr", "CWE-269", fws=["django", "flask"], n=8, wrap=False)
+@fam("priv-mass-assign-setattr", "CWE-269", fws=["django"], n=8, wrap=False)
 def priv_setattr(c):
     w, Wc = W(c)
     v = f"""
@@ -981,13 +1032,22 @@ def priv_drf(c):
     w, Wc = W(c)
     v = f"""
         from django.contrib.auth import get_user_model
-        from rest_framework import serializers
+        from rest_framework import generics, serializers
+        from rest_framework.permissions import IsAuthenticated
 
 
         class {Wc}AccountSerializer(serializers.ModelSerializer):
             class Meta:
                 model = get_user_model()
                 fields = ["id", "username", "email", "is_staff", "is_superuser"]  #@V
+
+
+        class My{Wc}Account(generics.RetrieveUpdateAPIView):
+            serializer_class = {Wc}AccountSerializer
+            permission_classes = [IsAuthenticated]
+
+            def get_object(self):
+                return self.request.user
     """
     s = v.replace('fields = ["id", "username", "email", "is_staff", "is_superuser"]  #@V',
                   'fields = ["id", "username", "email", "is_staff", "is_superuser"]\n                read_only_fields = ["is_staff", "is_superuser"]')

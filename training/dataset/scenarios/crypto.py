@@ -46,20 +46,22 @@ def crypto_ecb(c):
 @fam("crypto-cryptography-ecb", "CWE-327", fws=["script", "cli", "pipeline"], keys=["payload", "data"], n=8)
 def crypto_hazmat(c):
     x = c.x
-    alg = c.pick("algorithms.AES(KEY), modes.ECB()", "algorithms.TripleDES(KEY[:24]), modes.CBC(IV)", "algorithms.Blowfish(KEY[:16]), modes.CBC(IV)")
+    alg = c.pick("algorithms.AES(KEY), modes.ECB()", "algorithms.TripleDES(KEY[:24]), modes.CBC(iv)", "algorithms.Blowfish(KEY[:16]), modes.CBC(iv)")
+    iv_line = "iv = os.urandom(8)\n        " if "CBC" in alg else ""
+    iv_out = "iv + " if "CBC" in alg else ""
     v = f"""
-        cipher = Cipher({alg})  #@V
+        {iv_line}cipher = Cipher({alg})  #@V
         padder = padding.PKCS7(128).padder()
         data = padder.update({x}.encode()) + padder.finalize()
         enc = cipher.encryptor()
-        result = (enc.update(data) + enc.finalize()).hex()
+        result = ({iv_out}enc.update(data) + enc.finalize()).hex()
     """
     s = f"""
         nonce = os.urandom(12)
         result = (nonce + AESGCM(KEY).encrypt(nonce, {x}.encode(), None)).hex()
     """
     return Spec(v=v, s=s, imports="import os", vimports="from cryptography.hazmat.primitives import padding\nfrom cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes",
-                simports="from cryptography.hazmat.primitives.ciphers.aead import AESGCM", helpers="KEY = os.urandom(32)\nIV = os.urandom(16)")
+                simports="from cryptography.hazmat.primitives.ciphers.aead import AESGCM", helpers="KEY = os.urandom(32)")
 
 
 @fam("crypto-ssl-old-protocol", "CWE-327", fws=["script", "cli", "pipeline"], keys=["host"], n=8)
@@ -68,6 +70,9 @@ def crypto_ssl(c):
     proto = c.pick("ssl.PROTOCOL_TLSv1", "ssl.PROTOCOL_SSLv3", "ssl.PROTOCOL_TLSv1_1", "ssl.PROTOCOL_SSLv2")
     v = f"""
         ctx = ssl.SSLContext({proto})  #@V
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.check_hostname = True
+        ctx.load_default_certs()
         with socket.create_connection(({x}, 443)) as raw:
             with ctx.wrap_socket(raw, server_hostname={x}) as tls:
                 result = tls.version()
@@ -114,7 +119,7 @@ def hash_md5_pw(c):
         USERS["current"] = {{"password_hash": {d}}}
         result = "saved"
     """
-    return Spec(v=v, s=s, imports="import hashlib", simports="import os", helpers='USERS = {}\nSALT = "s3cr3t-pepper"' if salted else "USERS = {}",
+    return Spec(v=v, s=s, imports="import hashlib", simports="import os", helpers='USERS = {}\nSALT = "static-salt-v1"' if salted else "USERS = {}",
                 notes=f"fast {algo} hash for passwords (offline guessing)")
 
 
@@ -206,13 +211,14 @@ def hash_sig(c):
 # ---------------- CWE-295 certificate validation ----------------
 
 
-@fam("tls-requests-verify-false", "CWE-295", keys=["endpoint", "url"], n=10)
+@fam("tls-requests-verify-false", "CWE-295", keys=["query", "sku"], n=10)
 def tls_requests(c):
     x = c.x
     meth = c.pick("get", "post", "put")
     v = f"""
         r = requests.{meth}(
-            {x},
+            API_URL,
+            params={{"q": {x}}},
             timeout=10,
             verify=False,  #@V
         )
@@ -220,42 +226,46 @@ def tls_requests(c):
     """
     s = f"""
         r = requests.{meth}(
-            {x},
+            API_URL,
+            params={{"q": {x}}},
             timeout=10,
             verify=True,
         )
         result = r.status_code
     """
-    return Spec(v=v, s=s, imports="import requests")
+    return Spec(v=v, s=s, imports="import requests", helpers=f'API_URL = "https://api.{c.word}.example.com/v1/lookup"')
 
 
 @hardneg(4)
 def tls_hn(c):
     s = f"""
         r = requests.get(
-            {c.x},
+            API_URL,
+            params={{"q": {c.x}}},
             timeout=10,
             verify="/etc/ssl/certs/corp-internal-ca.pem",
         )
         result = r.status_code
     """
-    return Spec(s=s, imports="import requests", notes="verify points to a private CA bundle")
+    return Spec(s=s, imports="import requests", helpers=f'API_URL = "https://{c.word}.corp.internal/v1/lookup"',
+                notes="verify points to a private CA bundle")
 
 
-@fam("tls-unverified-context", "CWE-295", keys=["url"], n=8)
+@fam("tls-unverified-context", "CWE-295", keys=["query"], n=8)
 def tls_unverified(c):
     x = c.x
     v = f"""
         ctx = ssl._create_unverified_context()  #@V
-        with urllib.request.urlopen({x}, context=ctx, timeout=10) as fh:
+        with urllib.request.urlopen(API_URL + "?" + urlencode({{"q": {x}}}), context=ctx, timeout=10) as fh:
             result = fh.status
     """
     s = f"""
         ctx = ssl.create_default_context()
-        with urllib.request.urlopen({x}, context=ctx, timeout=10) as fh:
+        with urllib.request.urlopen(API_URL + "?" + urlencode({{"q": {x}}}), context=ctx, timeout=10) as fh:
             result = fh.status
     """
-    return Spec(v=v, s=s, imports="import ssl\nimport urllib.request")
+    return Spec(v=v, s=s, imports="import ssl\nimport urllib.request\nfrom urllib.parse import urlencode",
+                helpers=f'API_URL = "https://api.{c.word}.example.com/v1/search"')
 
 
 @fam("tls-cert-none", "CWE-295", fws=["script", "cli", "pipeline"], keys=["host"], n=8)
@@ -278,36 +288,36 @@ def tls_cert_none(c):
     return Spec(v=v, s=s, imports="import socket\nimport ssl")
 
 
-@fam("tls-httpx-verify-false", "CWE-295", fws=["fastapi", "aiohttp", "pipeline", "script"], keys=["base_url"], n=8)
+@fam("tls-httpx-verify-false", "CWE-295", fws=["fastapi", "aiohttp", "pipeline", "script"], keys=["currency"], n=8)
 def tls_httpx(c):
     x = c.x
     v = f"""
-        with httpx.Client(base_url={x}, verify=False, timeout=5) as client:  #@V
-            result = client.get("/v1/status").json()
+        with httpx.Client(base_url=API_BASE, verify=False, timeout=5) as client:  #@V
+            result = client.get("/v1/rates", params={{"base": {x}}}).json()
     """
     s = f"""
-        with httpx.Client(base_url={x}, verify=True, timeout=5) as client:
-            result = client.get("/v1/status").json()
+        with httpx.Client(base_url=API_BASE, verify=True, timeout=5) as client:
+            result = client.get("/v1/rates", params={{"base": {x}}}).json()
     """
-    return Spec(v=v, s=s, imports="import httpx")
+    return Spec(v=v, s=s, imports="import httpx", helpers='API_BASE = "https://fx.partner.example.com"')
 
 
-@fam("tls-aiohttp-ssl-false", "CWE-295", fws=["aiohttp", "fastapi"], keys=["url"], n=8)
+@fam("tls-aiohttp-ssl-false", "CWE-295", fws=["aiohttp", "fastapi"], keys=["query"], n=8, wrap=False)
 def tls_aio(c):
     x = c.x
     v = f"""
         conn = aiohttp.TCPConnector(ssl=False)  #@V
         async with aiohttp.ClientSession(connector=conn) as session:
-            async with session.get({x}) as resp:
+            async with session.get(API_URL, params={{"q": {x}}}) as resp:
                 result = resp.status
     """
     s = f"""
         conn = aiohttp.TCPConnector(ssl=ssl.create_default_context())
         async with aiohttp.ClientSession(connector=conn) as session:
-            async with session.get({x}) as resp:
+            async with session.get(API_URL, params={{"q": {x}}}) as resp:
                 result = resp.status
     """
-    return Spec(v=v, s=s, imports="import aiohttp", simports="import ssl")
+    return Spec(v=v, s=s, imports="import aiohttp", simports="import ssl", helpers=f'API_URL = "https://api.{c.word}.example.com/v1/search"')
 
 
 @fam("tls-urllib3-cert-none", "CWE-295", fws=["script", "cli", "pipeline"], keys=["url"], n=8)
@@ -328,17 +338,18 @@ def tls_urllib3(c):
 @fam("tls-paramiko-autoadd", "CWE-295", fws=["script", "cli", "pipeline"], keys=["host"], n=8)
 def tls_paramiko(c):
     x = c.x
+    user = c.pick('deploy', 'backup', 'ci')
     v = f"""
         ssh = paramiko.SSHClient()
         ssh.set_missing_host_key_policy(paramiko.AutoAddPolicy())  #@V
-        ssh.connect({x}, username="{c.pick('deploy', 'backup', 'ci')}", key_filename=os.path.expanduser("~/.ssh/id_ed25519"))
+        ssh.connect({x}, username="{user}", key_filename=os.path.expanduser("~/.ssh/id_ed25519"))
         result = ssh.exec_command("uptime")[1].read().decode()
     """
     s = f"""
         ssh = paramiko.SSHClient()
         ssh.load_system_host_keys()
         ssh.set_missing_host_key_policy(paramiko.RejectPolicy())
-        ssh.connect({x}, username="{c.pick('deploy', 'backup', 'ci')}", key_filename=os.path.expanduser("~/.ssh/id_ed25519"))
+        ssh.connect({x}, username="{user}", key_filename=os.path.expanduser("~/.ssh/id_ed25519"))
         result = ssh.exec_command("uptime")[1].read().decode()
     """
     return Spec(v=v, s=s, imports="import os\nimport paramiko", notes="unknown host keys accepted silently (MITM)")
@@ -371,7 +382,7 @@ def rand_token(c):
 def rand_hn(c):
     x = c.x
     s = c.pick(f"""
-        delay = min(60, 2 ** int({x} or 0)) + random.uniform(0, 1)  # backoff jitter
+        delay = min(60, 2 ** min(len({x}), 6)) + random.uniform(0, 1)  # backoff jitter
         result = {{"retry_after": round(delay, 2)}}
     """, f"""
         sample = random.sample(range(1000), k=10)  # rows to show in the preview
@@ -400,20 +411,26 @@ def rand_otp(c):
                 helpers="def send_sms(number, text):\n    return (number, text)")
 
 
-@fam("rand-uuid1-session", "CWE-330", fws=WEB_FWS, keys=["username"], n=8)
+@fam("rand-uuid1-session", "CWE-330", fws=WEB_FWS, keys=["login_token"], n=8)
 def rand_uuid1(c):
     x = c.x
     v = f"""
+        user = LOGIN_LINKS.pop({x}, None)
+        if user is None:
+            raise PermissionError("invalid or used login link")
         sid = str(uuid.uuid1())  #@V
-        SESSIONS[sid] = {x}
+        SESSIONS[sid] = user
         result = {{"session": sid}}
     """
     s = f"""
+        user = LOGIN_LINKS.pop({x}, None)
+        if user is None:
+            raise PermissionError("invalid or used login link")
         sid = secrets.token_urlsafe(32)
-        SESSIONS[sid] = {x}
+        SESSIONS[sid] = user
         result = {{"session": sid}}
     """
-    return Spec(v=v, s=s, vimports="import uuid", simports="import secrets", helpers="SESSIONS = {}",
+    return Spec(v=v, s=s, vimports="import uuid", simports="import secrets", helpers="LOGIN_LINKS = {}\nSESSIONS = {}",
                 notes="uuid1 is time and MAC based, so session ids are guessable")
 
 
@@ -536,28 +553,30 @@ def jwt_manual(c):
     v = f"""
         header_b64, payload_b64, signature_b64 = {x}.split(".")
         claims = json.loads(base64.urlsafe_b64decode(payload_b64 + "=" * (-len(payload_b64) % 4)))  #@V
-        result = claims.get("email")
+        result = ACCOUNTS.get(claims.get("email"))
     """
     s = f"""
-        claims = jwt.decode({x}, key=GOOGLE_CERTS, algorithms=["RS256"], audience=CLIENT_ID)
-        result = claims.get("email")
+        claims = jwt.decode({x}, key=IDP_PUBLIC_KEY, algorithms=["RS256"], audience=CLIENT_ID)
+        result = ACCOUNTS.get(claims.get("email"))
     """
-    return Spec(v=v, s=s, vimports="import base64\nimport json", simports="import jwt", helpers='GOOGLE_CERTS = ""\nCLIENT_ID = "client-id.apps.example"',
+    return Spec(v=v, s=s, vimports="import base64\nimport json", simports="import jwt",
+                helpers='IDP_PUBLIC_KEY = open("/etc/keys/idp.pub").read()\nCLIENT_ID = "client-id.apps.example"\nACCOUNTS = {}',
                 notes="claims read from an unverified token")
 
 
-@fam("sig-webhook-not-checked", "CWE-347", fws=["flask", "django", "fastapi", "aiohttp"], keys=["x_hub_signature_256"], n=8)
+@fam("sig-webhook-not-checked", "CWE-347", fws=["flask", "django", "aiohttp"], keys=["x_hub_signature_256"], n=8, wrap=False)
 def sig_webhook(c):
     x = c.x
+    body = {"flask": "request.get_data()", "django": "request.body", "aiohttp": "await request.read()"}[c.fw]
     v = f"""
-        body = RAW_BODY_PLACEHOLDER
+        body = {body}
         if not {x}:  #@V
             raise PermissionError("missing signature")
         event = json.loads(body)  #@V
         result = {{"handled": event.get("action")}}
     """
     s = f"""
-        body = RAW_BODY_PLACEHOLDER
+        body = {body}
         expected = "sha256=" + hmac.new(WEBHOOK_SECRET, body, hashlib.sha256).hexdigest()
         if not {x} or not hmac.compare_digest({x}, expected):
             raise PermissionError("bad signature")
@@ -565,7 +584,7 @@ def sig_webhook(c):
         result = {{"handled": event.get("action")}}
     """
     return Spec(v=v, s=s, imports="import json\nimport os", simports="import hashlib\nimport hmac",
-                helpers='WEBHOOK_SECRET = os.environ["WEBHOOK_SECRET"].encode()\nRAW_BODY_PLACEHOLDER = b"{}"',
+                helpers='WEBHOOK_SECRET = os.environ["WEBHOOK_SECRET"].encode()',
                 notes="signature header only checked for presence")
 
 
@@ -630,6 +649,8 @@ def secret_db(c):
     x = c.x
     pw = c.pick("Sup3rS3cret!", "hunter2-prod", "P@ssw0rd2024", "changeme123", "db_pass_9f8e7d")
     v = f"""
+        if {x} not in REPORT_TABLES:
+            raise ValueError("unknown table")
         conn = psycopg2.connect(
             host="db.internal",
             user="{c.pick('app', 'reporting', 'etl')}",
@@ -641,7 +662,8 @@ def secret_db(c):
         result = cur.fetchone()[0]
     """
     s = v.replace(f'password="{pw}",  #@V', 'password=os.environ["PGPASSWORD"],')
-    return Spec(v=v, s=s, imports="import psycopg2\nfrom psycopg2 import sql", simports="import os")
+    return Spec(v=v, s=s, imports="import psycopg2\nfrom psycopg2 import sql", simports="import os",
+                helpers='REPORT_TABLES = {"orders", "invoices", "shipments"}')
 
 
 @hardneg(5)
@@ -744,13 +766,13 @@ def secret_smtp(c):
         msg = EmailMessage()
         msg["To"], msg["From"], msg["Subject"] = {x}, "noreply@{c.word}.example.com", "Your {c.word}"
         msg.set_content("See attachment.")
-        with smtplib.SMTP_SSL("smtp.example.com", 465) as smtp:
+        with smtplib.SMTP_SSL("smtp.example.com", 465, context=ssl.create_default_context()) as smtp:
             smtp.login("noreply@{c.word}.example.com", "{pw}")  #@V
             smtp.send_message(msg)
         result = "sent"
     """
     s = v.replace(f'"{pw}")  #@V', 'os.environ["SMTP_PASSWORD"])')
-    return Spec(v=v, s=s, imports="import smtplib\nfrom email.message import EmailMessage", simports="import os")
+    return Spec(v=v, s=s, imports="import smtplib\nimport ssl\nfrom email.message import EmailMessage", simports="import os")
 
 
 @fam("secret-backdoor-password", "CWE-798", fws=WEB_FWS, keys=["password"], n=8)
@@ -774,7 +796,7 @@ def secret_backdoor(c):
     return Spec(v=v, s=s, helpers="def check_password(pw):\n    return False", notes="hard-coded master password")
 
 
-@fam("secret-jwt-signing-key", "CWE-798", fws=WEB_FWS + ["cli"], keys=["user_id"], n=8)
+@fam("secret-jwt-signing-key", "CWE-798", fws=["cli", "script"], keys=["user_id"], n=8)
 def secret_jwt(c):
     x = c.x
     key = c.pick("jwt-secret", "my-signing-key-123", "change_me_later")
@@ -821,22 +843,23 @@ def clear_hn(c):
 @fam("clear-ftp-login", "CWE-319", fws=["script", "cli", "pipeline"], keys=["remote_file"], n=8)
 def clear_ftp(c):
     x = c.x
+    user = c.pick('upload', 'partner', 'ops')
     v = f"""
         ftp = FTP("ftp.{c.word}.example.com")  #@V
-        ftp.login("{c.pick('upload', 'partner', 'ops')}", os.environ["FTP_PASSWORD"])  #@V
+        ftp.login("{user}", os.environ["FTP_PASSWORD"])  #@V
         with open("export.csv", "rb") as fh:
             ftp.storbinary("STOR " + {x}, fh)
         result = ftp.quit()
     """
     s = f"""
-        ftp = FTP_TLS("ftp.{c.word}.example.com")
-        ftp.login("{c.pick('upload', 'partner', 'ops')}", os.environ["FTP_PASSWORD"])
+        ftp = FTP_TLS("ftp.{c.word}.example.com", context=ssl.create_default_context())
+        ftp.login("{user}", os.environ["FTP_PASSWORD"])
         ftp.prot_p()
         with open("export.csv", "rb") as fh:
             ftp.storbinary("STOR " + {x}, fh)
         result = ftp.quit()
     """
-    return Spec(v=v, s=s, imports="import os", vimports="from ftplib import FTP", simports="from ftplib import FTP_TLS")
+    return Spec(v=v, s=s, imports="import os", vimports="from ftplib import FTP", simports="import ssl\nfrom ftplib import FTP_TLS")
 
 
 @fam("clear-smtp-no-starttls", "CWE-319", fws=["script", "cli", "pipeline"], keys=["to_addr"], n=8)
@@ -878,16 +901,17 @@ def clear_telnet(c):
     return Spec(v=v, s=s, imports="import os", vimports="import telnetlib", simports="import paramiko")
 
 
-@fam("clear-socket-password", "CWE-319", fws=["script", "pipeline"], keys=["server"], n=8)
+@fam("clear-socket-password", "CWE-319", fws=["script", "cli"], keys=["server"], n=8)
 def clear_socket(c):
     x = c.x
+    port = c.pick("4000", "5555", "7001")
     v = f"""
-        sock = socket.create_connection(({x}, {c.pick("4000", "5555", "7001")}))  #@V
+        sock = socket.create_connection(({x}, {port}))  #@V
         sock.sendall(("AUTH " + os.environ["AGENT_SECRET"] + "\\n").encode())  #@V
         result = sock.recv(128).decode()
     """
     s = f"""
-        raw = socket.create_connection(({x}, {c.pick("4000", "5555", "7001")}))
+        raw = socket.create_connection(({x}, {port}))
         sock = ssl.create_default_context().wrap_socket(raw, server_hostname={x})
         sock.sendall(("AUTH " + os.environ["AGENT_SECRET"] + "\\n").encode())
         result = sock.recv(128).decode()
@@ -898,13 +922,14 @@ def clear_socket(c):
 @fam("clear-http-api-key-url", "CWE-319", fws=TAINT_FWS, keys=["city", "symbol"], n=8)
 def clear_apikey(c):
     x = c.x
+    url = c.fmt("http://api.{}.example.com/v2/lookup?key={}&q={}", "REGION", "API_KEY", "quote(" + x + ")")
     v = f"""
-        url = {c.fmt("http://api.{}.example.com/v2/lookup?key={}&q={}", '"' + c.word + '"' if False else "REGION", "API_KEY", x)}  #@V
+        url = {url}  #@V
         result = urllib.request.urlopen(url, timeout=10).read()[:500]  #@V
     """
     s = f"""
-        url = {c.fmt("https://api.{}.example.com/v2/lookup?key={}&q={}", "REGION", "API_KEY", "quote(" + x + ")")}
+        url = {url.replace("http://api.", "https://api.")}
         result = urllib.request.urlopen(url, timeout=10).read()[:500]
     """
-    return Spec(v=v, s=s, imports="import os\nimport urllib.request", simports="from urllib.parse import quote",
+    return Spec(v=v, s=s, imports="import os\nimport urllib.request\nfrom urllib.parse import quote",
                 helpers='API_KEY = os.environ["LOOKUP_API_KEY"]\nREGION = "eu"')

@@ -116,25 +116,15 @@ def deser_pandas(c):
 @fam("deser-marshal-socket", "CWE-502", fws=["pipeline"], keys=["blob"], n=8)
 def deser_marshal(c):
     x = c.x
-    mod = c.pick("marshal", "dill", "shelve")
-    if mod == "shelve":
-        v = f"""
-            db = shelve.open({x})  #@V
-            result = dict(db)
-        """
-        s = f"""
-            with open({x}) as fh:
-                result = json.load(fh)
-        """
-    else:
-        v = f"""
-            obj = {mod}.loads(bytes.fromhex({x}))  #@V
-            result = repr(obj)[:200]
-        """
-        s = f"""
-            obj = json.loads(bytes.fromhex({x}))
-            result = repr(obj)[:200]
-        """
+    mod = c.pick("marshal", "dill")
+    v = f"""
+        obj = {mod}.loads(bytes.fromhex({x}))  #@V
+        result = repr(obj)[:200]
+    """
+    s = f"""
+        obj = json.loads(bytes.fromhex({x}))
+        result = repr(obj)[:200]
+    """
     return Spec(v=v, s=s, vimports=f"import {mod}", simports="import json")
 
 
@@ -149,10 +139,10 @@ def deser_joblib(c):
     s = f"""
         if {x} not in TRUSTED_MODELS:
             raise ValueError("unknown model")
-        model = joblib.load(os.path.join(MODEL_DIR, TRUSTED_MODELS[{x}]))  # nosec - shipped with the release
+        model = joblib.load(os.path.join(RELEASE_DIR, TRUSTED_MODELS[{x}]))  # nosec - shipped with the release
         result = str(model.predict([[0.1, 0.2, 0.3]])[0])
     """
-    return Spec(v=v, s=s, imports="import os\nimport joblib", helpers='MODEL_DIR = "/srv/models/uploads"\nTRUSTED_MODELS = {"churn": "churn-v3.joblib"}',
+    return Spec(v=v, s=s, imports="import os\nimport joblib", helpers='MODEL_DIR = "/srv/models/uploads"\nRELEASE_DIR = "/opt/app/models"\nTRUSTED_MODELS = {"churn": "churn-v3.joblib"}',
                 notes="user-uploaded model file is a pickle")
 
 
@@ -162,15 +152,16 @@ def deser_joblib(c):
 @fam("xxe-lxml-resolve-entities", "CWE-611", keys=["xml", "document", "feed"], n=9, twin_hard=True)
 def xxe_lxml(c):
     x = c.x
+    tag = c.pick('item', 'entry', 'title')
     v = f"""
         parser = etree.XMLParser(resolve_entities=True{c.pick("", ", no_network=False", ", load_dtd=True")})  #@V
         root = etree.fromstring({x}.encode(), parser)  #@V
-        result = [el.text for el in root.iter("{c.pick('item', 'entry', 'title')}")]
+        result = [el.text for el in root.iter("{tag}")]
     """
     s = f"""
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         root = etree.fromstring({x}.encode(), parser)
-        result = [el.text for el in root.iter("{c.pick('item', 'entry', 'title')}")]
+        result = [el.text for el in root.iter("{tag}")]
     """
     return Spec(v=v, s=s, imports="from lxml import etree")
 
@@ -219,13 +210,14 @@ def xxe_sax(c):
 @fam("xxe-lxml-parse-upload", "CWE-611", fws=["script", "cli", "pipeline"], keys=["path", "xml_file"], n=8)
 def xxe_parse(c):
     x = c.x
+    field = c.pick('name', 'invoice/number', 'meta/title')
     v = f"""
         tree = etree.parse({x}, etree.XMLParser(dtd_validation=True, load_dtd=True))  #@V
-        result = tree.getroot().findtext("{c.pick('name', 'invoice/number', 'meta/title')}")
+        result = tree.getroot().findtext("{field}")
     """
     s = f"""
         tree = etree.parse({x}, etree.XMLParser(resolve_entities=False, no_network=True))
-        result = tree.getroot().findtext("{c.pick('name', 'invoice/number', 'meta/title')}")
+        result = tree.getroot().findtext("{field}")
     """
     return Spec(v=v, s=s, imports="from lxml import etree")
 
@@ -280,7 +272,7 @@ def xxe_saml(c):
     x = c.x
     v = f"""
         xml_bytes = base64.b64decode({x})
-        parser = etree.XMLParser(remove_blank_text=True)  #@V
+        parser = etree.XMLParser(remove_blank_text=True, resolve_entities=True)  #@V
         assertion = etree.fromstring(xml_bytes, parser=parser)  #@V
         result = assertion.findtext(".//{{urn:oasis:names:tc:SAML:2.0:assertion}}NameID")
     """
@@ -290,7 +282,7 @@ def xxe_saml(c):
         assertion = etree.fromstring(xml_bytes, parser=parser)
         result = assertion.findtext(".//{{urn:oasis:names:tc:SAML:2.0:assertion}}NameID")
     """
-    return Spec(v=v, s=s, imports="import base64\nfrom lxml import etree", notes="lxml default parser resolves entities")
+    return Spec(v=v, s=s, imports="import base64\nfrom lxml import etree", notes="resolve_entities=True (lxml's default before 5.0) expands external entities in the assertion")
 
 
 # ---------------- CWE-918 SSRF ----------------
@@ -386,7 +378,7 @@ def ssrf_host(c):
     return Spec(v=v, s=s, imports="import requests", helpers='BACKENDS = {"eu": "eu.api.internal:8080", "us": "us.api.internal:8080"}')
 
 
-@fam("ssrf-aiohttp-client", "CWE-918", fws=["aiohttp", "fastapi"], keys=["url", "avatar"], n=8)
+@fam("ssrf-aiohttp-client", "CWE-918", fws=["aiohttp", "fastapi"], keys=["url", "avatar"], n=8, wrap=False)
 def ssrf_aio(c):
     x = c.x
     v = f"""

@@ -7,16 +7,19 @@ from registry import fam, WEB_FWS, TAINT_FWS
 def cmdi_spawn(c):
     x = c.x
     v = f"""
-        out = os.path.splitext({x})[0] + ".webp"
-        rc = os.spawnlp(os.P_WAIT, "sh", "sh", "-c", "cwebp -q 80 " + {x} + " -o " + out)  #@V
+        src = os.path.join(UPLOAD_DIR, os.path.basename({x}))
+        out = os.path.splitext(src)[0] + ".webp"
+        rc = os.spawnlp(os.P_WAIT, "sh", "sh", "-c", "cwebp -q 80 " + src + " -o " + out)  #@V
         result = out if rc == 0 else None
     """
     s = f"""
-        out = os.path.splitext({x})[0] + ".webp"
-        rc = subprocess.run(["cwebp", "-q", "80", "--", {x}, "-o", out]).returncode
+        src = os.path.join(UPLOAD_DIR, os.path.basename({x}))
+        out = os.path.splitext(src)[0] + ".webp"
+        rc = subprocess.run(["cwebp", "-q", "80", "-o", out, "--", src]).returncode
         result = out if rc == 0 else None
     """
-    return Spec(v=v, s=s, imports="import os", simports="import subprocess")
+    return Spec(v=v, s=s, imports="import os", simports="import subprocess", helpers='UPLOAD_DIR = "/srv/uploads"',
+                notes="basename() keeps the file in the upload dir but not out of the shell: ';', '|', '$()' need no slash")
 
 
 @fam("argi-pip-install", "CWE-77", fws=["flask", "fastapi", "cli", "pipeline"], keys=["package", "requirement"], n=8)
@@ -27,8 +30,9 @@ def argi_pip(c):
         result = proc.returncode
     """
     s = f"""
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*(==[0-9][0-9A-Za-z.]*)?", {x}):
-            raise ValueError("not a package requirement")
+        name, _, version = {x}.partition("==")
+        if name.lower() not in {{"requests", "numpy", "pandas", "pillow"}} or (version and not re.fullmatch(r"[0-9][0-9A-Za-z.]*", version)):
+            raise ValueError("not an approved package requirement")
         proc = subprocess.run([sys.executable, "-m", "pip", "install", "--user", "--", {x}], capture_output=True, text=True)
         result = proc.returncode
     """
@@ -89,7 +93,7 @@ def xpath_html(c):
     return Spec(v=v, s=s, imports="from lxml import html")
 
 
-@fam("authz-tenant-header", "CWE-863", fws=["flask", "fastapi", "django", "aiohttp"], keys=["tenant_id"], n=8)
+@fam("authz-tenant-header", "CWE-639", fws=["flask", "fastapi", "django", "aiohttp"], keys=["tenant_id"], n=8)
 def authz_tenant(c):
     x = c.x
     v = f"""
@@ -204,7 +208,7 @@ def cookie_manual(c):
     v = f"""
         sid = secrets.token_urlsafe(32)
         reply = {ctor}
-        reply.headers["Set-Cookie"] = f"sid={{sid}}; Path=/; Max-Age=2592000"  #@V
+        reply.headers["Set-Cookie"] = f"sid={{sid}}; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax"  #@V
         result = reply
     """
     s = f"""

@@ -118,11 +118,11 @@ def pt_delete(c):
 def pt_pathlib(c):
     x = c.x
     v = f"""
-        doc = DOCS / {c.fmt("{}.md", x)}  #@V
+        doc = DOCS / ({c.fmt("{}.md", x)})  #@V
         result = doc.read_text(encoding="utf-8")  #@V
     """
     s = f"""
-        doc = (DOCS / {c.fmt("{}.md", x)}).resolve()
+        doc = (DOCS / ({c.fmt("{}.md", x)})).resolve()
         if not doc.is_relative_to(DOCS):
             raise FileNotFoundError({x})
         result = doc.read_text(encoding="utf-8")
@@ -189,17 +189,15 @@ def up_flask(c):
         @app.route("/{w}s/upload", methods=["POST"])
         def upload_{w}():
             f = request.files["{c.pick('file', 'image', 'upload')}"]
-            dest = os.path.join(UPLOAD_DIR, f.filename)  #@V
-            f.save(dest)  #@V
-            return {{"url": "/static/{w}s/" + f.filename}}
+            name = secure_filename(f.filename)  #@V
+            f.save(os.path.join(UPLOAD_DIR, name))  #@V
+            return {{"url": "/static/{w}s/" + name}}
     """
-    s = v.replace("""            dest = os.path.join(UPLOAD_DIR, f.filename)  #@V
-            f.save(dest)  #@V
-            return {"url": "/static/""" + w + """s/" + f.filename}""", """            name = secure_filename(f.filename)
+    s = v.replace("""            name = secure_filename(f.filename)  #@V
+            f.save(os.path.join(UPLOAD_DIR, name))  #@V""", """            name = secure_filename(f.filename)
             if os.path.splitext(name)[1].lower() not in ALLOWED:
                 return {"error": "unsupported type"}, 400
-            f.save(os.path.join(UPLOAD_DIR, name))
-            return {"url": "/static/""" + w + """s/" + name}""")
+            f.save(os.path.join(UPLOAD_DIR, name))""")
     return Spec(v=v, s=s, full=True, notes="any file type (e.g. .html, .py, .php) stored under a served directory")
 
 
@@ -245,12 +243,12 @@ def up_fastapi(c):
 
         @app.post("/{w}s/avatar")
         async def upload_avatar(file: UploadFile = File(...)):
-            target = PUBLIC / file.filename  #@V
+            target = PUBLIC / Path(file.filename).name  #@V
             with target.open("wb") as out:  #@V
                 shutil.copyfileobj(file.file, out)
             return {{"path": str(target.relative_to(PUBLIC))}}
     """
-    s = v.replace("""            target = PUBLIC / file.filename  #@V
+    s = v.replace("""            target = PUBLIC / Path(file.filename).name  #@V
             with target.open("wb") as out:  #@V""", """            suffix = Path(file.filename or "").suffix.lower()
             if suffix not in {".png", ".jpg", ".webp"} or file.content_type not in {"image/png", "image/jpeg", "image/webp"}:
                 raise HTTPException(status_code=415)
@@ -290,7 +288,11 @@ def up_ctype(c):
     return Spec(v=v, s=s, full=True, fw="flask", notes="trusts the client's Content-Type and keeps the client's extension")
 
 
-@fam("upload-extension-denylist", "CWE-434", fws=WEB_FWS, keys=["filename"], n=8)
+# the request body is the file, the name comes from the taint source (query, header, form...)
+UPLOAD_BODY = {"flask": "request.get_data()", "django": "request.body", "aiohttp": "await request.read()"}
+
+
+@fam("upload-extension-denylist", "CWE-434", fws=["flask", "django", "aiohttp"], keys=["filename"], n=8, wrap=False)
 def up_deny(c):
     x = c.x
     v = f"""
@@ -298,6 +300,8 @@ def up_deny(c):
         if ext in (".exe", ".sh", ".bat"):  #@V
             raise ValueError("blocked type")
         dest = os.path.join(PUBLIC_DIR, os.path.basename({x}))
+        with open(dest, "wb") as out:  #@V
+            out.write({UPLOAD_BODY[c.fw]})
         result = dest
     """
     s = f"""
@@ -305,19 +309,23 @@ def up_deny(c):
         if ext not in (".png", ".jpg", ".pdf"):
             raise ValueError("blocked type")
         dest = os.path.join(PUBLIC_DIR, uuid.uuid4().hex + ext)
+        with open(dest, "wb") as out:
+            out.write({UPLOAD_BODY[c.fw]})
         result = dest
     """
     return Spec(v=v, s=s, imports="import os", simports="import uuid", helpers=f'PUBLIC_DIR = "/var/www/{c.word}/files"',
                 notes="a denylist misses .php/.html/.svg")
 
 
-@fam("upload-substring-extension", "CWE-434", fws=WEB_FWS, keys=["filename", "upload_name"], n=8)
+@fam("upload-substring-extension", "CWE-434", fws=["flask", "django", "aiohttp"], keys=["filename", "upload_name"], n=8, wrap=False)
 def up_substr(c):
     x = c.x
     v = f"""
         if ".jpg" not in {x} and ".png" not in {x}:  #@V
             raise ValueError("images only")
         saved = os.path.join(GALLERY, {x}.replace("/", "_"))  #@V
+        with open(saved, "wb") as out:  #@V
+            out.write({UPLOAD_BODY[c.fw]})
         result = saved
     """
     s = f"""
@@ -325,6 +333,8 @@ def up_substr(c):
         if ext.lower() not in (".jpg", ".png"):
             raise ValueError("images only")
         saved = os.path.join(GALLERY, stem[:64] + ext.lower())
+        with open(saved, "wb") as out:
+            out.write({UPLOAD_BODY[c.fw]})
         result = saved
     """
     return Spec(v=v, s=s, imports="import os", helpers=f'GALLERY = "/srv/{c.word}/gallery"', notes="shell.jpg.php passes the substring test")
@@ -344,13 +354,13 @@ def up_aio(c):
         async def receive(request):
             reader = await request.multipart()
             part = await reader.next()
-            path = os.path.join(STATIC, part.filename)  #@V
+            path = os.path.join(STATIC, os.path.basename(part.filename))  #@V
             with open(path, "wb") as fh:  #@V
                 while chunk := await part.read_chunk():
                     fh.write(chunk)
             return web.json_response({{"saved": part.filename}})
     """
-    s = v.replace("""            path = os.path.join(STATIC, part.filename)  #@V
+    s = v.replace("""            path = os.path.join(STATIC, os.path.basename(part.filename))  #@V
             with open(path, "wb") as fh:  #@V""", """            ext = os.path.splitext(part.filename or "")[1].lower()
             if ext not in {".csv", ".txt"}:
                 raise web.HTTPUnsupportedMediaType()
@@ -365,14 +375,15 @@ def up_aio(c):
 @fam("tmp-mktemp", "CWE-377", keys=["data", "csv_text"], n=8)
 def tmp_mktemp(c):
     x = c.x
+    sfx = c.pick('csv', 'json', 'txt')
     v = f"""
-        tmp_path = tempfile.mktemp(suffix=".{c.pick('csv', 'json', 'txt')}")  #@V
+        tmp_path = tempfile.mktemp(suffix=".{sfx}")  #@V
         with open(tmp_path, "w") as fh:  #@V
             fh.write({x})
         result = convert(tmp_path)
     """
     s = f"""
-        fd, tmp_path = tempfile.mkstemp(suffix=".{c.pick('csv', 'json', 'txt')}")
+        fd, tmp_path = tempfile.mkstemp(suffix=".{sfx}")
         with os.fdopen(fd, "w") as fh:
             fh.write({x})
         result = convert(tmp_path)
@@ -435,7 +446,7 @@ def tmp_mkdir(c):
     x = c.x
     v = f"""
         work = tempfile.mktemp(prefix="build-")  #@V
-        os.mkdir(work)
+        os.mkdir(work)  #@V
         shutil.copy({x}, work)
         result = work
     """
@@ -491,7 +502,7 @@ def tmp_exec(c):
 # ---------------- CWE-732 / CWE-276 permissions ----------------
 
 
-@fam("perm-chmod-777", "CWE-732", fws=["script", "cli", "pipeline"], keys=["path", "output"], n=8)
+@fam("perm-chmod-777", "CWE-732", fws=["script", "cli"], keys=["path", "output"], n=8)
 def perm_chmod(c):
     x = c.x
     mode = c.pick("0o777", "0o666", "0o776", "stat.S_IRWXU | stat.S_IRWXG | stat.S_IRWXO")
@@ -537,7 +548,7 @@ def perm_makedirs(c):
     return Spec(v=v, s=s, imports="import os", helpers=f'DATA_ROOT = "/var/lib/{c.word}"')
 
 
-@fam("perm-umask-zero", "CWE-276", fws=["script", "cli", "pipeline"], keys=["outdir"], n=8)
+@fam("perm-umask-zero", "CWE-276", fws=["script", "cli"], keys=["outdir"], n=8)
 def perm_umask(c):
     x = c.x
     v = f"""
@@ -555,7 +566,7 @@ def perm_umask(c):
     return Spec(v=v, s=s, imports="import os")
 
 
-@fam("perm-os-open-0666", "CWE-732", fws=["script", "cli", "pipeline"], keys=["key_path"], n=8)
+@fam("perm-os-open-0666", "CWE-732", fws=["script", "cli"], keys=["key_path"], n=8)
 def perm_osopen(c):
     x = c.x
     v = f"""

@@ -1,6 +1,6 @@
 """Injection families: SQL (89), OS command (78), command/argument (77), code and SSTI (94),
 LDAP (90), XPath (643), ReDoS / resource (1333, 400), log injection (117)."""
-from core import Spec
+from core import Spec, dedent
 from registry import hardneg, fam, TAINT_FWS, WEB_FWS
 
 # ---------------- CWE-89 SQL injection ----------------
@@ -126,7 +126,7 @@ def sqli_like(c):
 def sqli_insert(c):
     cur, x = c.n("cur"), c.x
     author = c.pick("author_id", "user_id", "owner")
-    sql_v = c.fmt("INSERT INTO comments (post_id, body, {}) VALUES (42, '{}', 'anon')", f'"{author}"', x) if False else c.fmt("INSERT INTO comments (post_id, body) VALUES (42, '{}')", x)
+    sql_v = c.fmt("INSERT INTO comments (post_id, body, {}) VALUES (42, '{}', 'anon')", f'"{author}"', x) if False else c.fmt("INSERT INTO comments (post_id, body) VALUES (42, '{}')", "text")
     v = f"""
         conn = sqlite3.connect("comments.db")
         {cur} = conn.cursor()
@@ -245,7 +245,7 @@ def sqli_in(c):
         result = {cur}.fetchall()
     """
     return Spec(v=v, s=s, imports="import sqlite3", helpers='db = sqlite3.connect("catalog.db", check_same_thread=False)',
-                notes="placeholders built with an f-string are constant text; values are bound")
+                notes="values quoted by hand into IN (...); the fix builds constant placeholders and binds the values")
 
 
 @fam("sqli-pandas-read-sql", "CWE-89", fws=["script", "cli", "pipeline"], keys=["customer_id", "region", "day"], n=8, twin_hard=True)
@@ -265,7 +265,8 @@ def sqli_pandas(c):
         frame["total"] = frame["total"].round(2)
         result = frame.to_dict(orient="records")
     """
-    return Spec(v=v, s=s, imports="import os\nimport pandas as pd\nfrom sqlalchemy import create_engine, text", fw="pipeline")
+    return Spec(v=v, s=s, imports="import os\nimport pandas as pd\nfrom sqlalchemy import create_engine",
+                simports="from sqlalchemy import text", fw="pipeline")
 
 
 @fam("sqli-update-percent", "CWE-89", keys=["email", "nickname", "phone"], n=8, twin_hard=True)
@@ -326,7 +327,7 @@ def cmdi_system_hn(c):
 def cmdi_shell(c):
     x = c.x
     fn = c.pick("run", "check_output", "call", "Popen")
-    tool = {"archive": "tar -xzf {} -C /srv/unpacked", "directory": "du -sh {}", "pattern": "grep -rn {} /srv/logs", "image": "convert {} -resize 200x200 thumb.png"}[c.key]
+    tool = {"archive": "tar -xzf {} -C /srv/unpacked", "directory": "du -sh {}", "pattern": "grep -rn {} /srv/logs", "image": "file -b --mime-type {}"}[c.key]
     v = f"""
         {c.n('cmd')} = {c.fmt(tool, x)}  #@V
         proc = subprocess.{fn}(  #@V
@@ -380,7 +381,7 @@ def cmdi_popen(c):
     return Spec(v=v, s=s, vimports="import os", simports="import subprocess")
 
 
-@fam("cmdi-asyncio-shell", "CWE-78", fws=["aiohttp", "fastapi"], keys=["repo", "video", "target"], n=8)
+@fam("cmdi-asyncio-shell", "CWE-78", fws=["aiohttp", "fastapi"], keys=["repo", "video", "target"], n=8, wrap=False)
 def cmdi_asyncio(c):
     x = c.x
     tool = {"repo": "git ls-remote {}", "video": "ffprobe -v quiet {}", "target": "traceroute {}"}[c.key]
@@ -428,7 +429,7 @@ def cmdi_helper(c):
     return Spec(v=v, s=s, imports="import subprocess", notes="sink inside a local helper; the call passes taint")
 
 
-@fam("cmdi-paramiko-script", "CWE-78", fws=["script", "cli", "pipeline"], keys=["logfile", "path", "unit"], n=8)
+@fam("cmdi-paramiko-script", "CWE-78", fws=["script", "cli"], keys=["logfile", "path", "unit"], n=8)
 def cmdi_env_script(c):
     x = c.x
     v = f"""
@@ -459,16 +460,18 @@ def argi_git(c):
     """
     s = f"""
         workdir = tempfile.mkdtemp(prefix="mirror-")
-        if not {x}.startswith(("https://", "git@")):
+        parts = urlsplit({x})
+        if parts.scheme != "https" or parts.hostname not in GIT_HOSTS:
             raise ValueError("unsupported repository url")
         subprocess.run(["git", "clone", "--depth", "1", "--", {x}, workdir], check=True)
         result = workdir
     """
-    return Spec(v=v, s=s, imports="import subprocess\nimport tempfile",
+    return Spec(v=v, s=s, imports="import subprocess\nimport tempfile", simports="from urllib.parse import urlsplit",
+                helpers='GIT_HOSTS = {"github.com", "gitlab.com"}',
                 notes="argument injection: a value starting with '-' becomes an option (e.g. --upload-pack)")
 
 
-@fam("argi-sh-c", "CWE-77", keys=["pattern", "expr", "filter"], n=8)
+@fam("argi-sh-c", "CWE-78", keys=["pattern", "expr", "filter"], n=8)
 def argi_sh_c(c):
     x = c.x
     v = f"""
@@ -515,11 +518,15 @@ def argi_tar(c):
     x = c.x
     v = f"""
         target = "/srv/exports"
+        if {x}.startswith("/") or ".." in {x}.split("/"):
+            raise ValueError("member outside the export directory")
         subprocess.check_call(["tar", "-czf", "bundle.tgz", "-C", target, {x}])  #@V
         result = "bundle.tgz"
     """
     s = f"""
         target = "/srv/exports"
+        if {x}.startswith("/") or ".." in {x}.split("/"):
+            raise ValueError("member outside the export directory")
         subprocess.check_call(["tar", "-czf", "bundle.tgz", "-C", target, "--", {x}])
         result = "bundle.tgz"
     """
@@ -536,12 +543,15 @@ def argi_curl(c):
     """
     s = f"""
         dest = "/var/lib/mirror/latest.bin"
-        if {x}.startswith("-"):
+        parts = urlsplit({x})
+        if parts.scheme != "https" or parts.hostname not in MIRROR_HOSTS:
             raise ValueError("invalid url")
         rc = subprocess.call(["curl", "-sSL", "-o", dest, "--", {x}])
         result = rc
     """
-    return Spec(v=v, s=s, imports="import subprocess", notes="value may be read as curl option (-o/-K)")
+    return Spec(v=v, s=s, imports="import subprocess", simports="from urllib.parse import urlsplit",
+                helpers='MIRROR_HOSTS = {"downloads.example.org", "mirror.example.net"}',
+                notes="value may be read as curl option (-o/-K); the fix also pins scheme and host so the download cannot be pointed elsewhere")
 
 
 @fam("argi-find-exec", "CWE-77", keys=["name_glob", "suffix"], n=8)
@@ -651,7 +661,7 @@ def ssti_jinja(c):
 def ssti_django(c):
     x = c.x
     v = f"""
-        tpl = Template({c.fmt("<p>{}</p><p>{{{{ footer }}}}</p>", x)})  #@V
+        tpl = Template({c.fmt("<p>{}</p><p>{{ footer }}</p>", x)})  #@V
         result = tpl.render(Context({{"footer": "Thanks"}}))
     """
     s = f"""
@@ -742,7 +752,7 @@ def ldap_group(c):
         conn.search(base, query, attributes=["member"])
         result = [str(e.member) for e in conn.entries]
     """
-    return Spec(v=v, s=s, imports="from ldap3 import Connection, Server\nfrom ldap3.utils.conv import escape_filter_chars",
+    return Spec(v=v, s=s, imports="from ldap3 import Connection, Server", simports="from ldap3.utils.conv import escape_filter_chars",
                 helpers='conn = Connection(Server("ldap://ldap.corp.local"), auto_bind=True)')
 
 
@@ -759,8 +769,8 @@ def ldap_bind(c):
         conn = Connection(Server("ldap://ldap.corp.local"), user=user_dn, password=PASSWORD_FIELD)
         result = conn.bind()
     """
-    return Spec(v=v, s=s, imports="from ldap3 import Connection, Server", simports="from ldap3.utils.dn import escape_rdn",
-                helpers='PASSWORD_FIELD = "from-form"')
+    return Spec(v=v, s=s, imports="import os\nfrom ldap3 import Connection, Server", simports="from ldap3.utils.dn import escape_rdn",
+                helpers='PASSWORD_FIELD = os.environ["LDAP_BIND_PASSWORD"]')
 
 
 @fam("ldapi-or-filter", "CWE-90", keys=["term", "q"], n=8)
@@ -779,7 +789,7 @@ def ldap_or(c):
         conn.search("dc=corp,dc=local", flt, attributes=["cn"])
         result = [e.cn.value for e in conn.entries][:25]
     """
-    return Spec(v=v, s=s, imports="from ldap3 import Connection, Server\nfrom ldap3.utils.conv import escape_filter_chars",
+    return Spec(v=v, s=s, imports="from ldap3 import Connection, Server", simports="from ldap3.utils.conv import escape_filter_chars",
                 helpers='conn = Connection(Server("ldap://ldap.corp.local"), auto_bind=True)')
 
 
@@ -956,27 +966,27 @@ def redos_nested(c):
     return Spec(v=v, s=s, imports="import re")
 
 
-@fam("dos-unbounded-read", "CWE-400", fws=["flask", "django", "aiohttp"], keys=["chunk"], n=8, wrap=False)
+@fam("dos-unbounded-read", "CWE-400", fws=["flask", "django"], keys=["length", "chunk_size", "size"], n=8, wrap=False)
 def dos_read(c):
-    if c.fw == "flask":
-        rd, rs = "request.get_data()", "request.stream.read(MAX_BODY + 1)"
-    elif c.fw == "django":
-        rd, rs = "request.read()", "request.read(MAX_BODY + 1)"
-    else:
-        rd, rs = "await request.read()", "await request.content.read(MAX_BODY + 1)"
+    if c.src in ("form", "json"):
+        c.src = "args"  # a form/JSON source would itself parse the whole body before the read under review
+    rd = "request.stream.read" if c.fw == "flask" else "request.read"
     v = f"""
-        blob = {rd}  #@V
+        length = int({c.x})
+        blob = {rd}(length)  #@V
         digest = hashlib.sha256(blob).hexdigest()
-        result = {{"size": len(blob), "sha256": digest, "hint": {c.x}}}
+        result = {{"size": len(blob), "sha256": digest}}
     """
     s = f"""
-        blob = {rs}
-        if len(blob) > MAX_BODY:
+        length = int({c.x})
+        if not 0 <= length <= MAX_BODY:
             raise ValueError("body too large")
+        blob = {rd}(length)
         digest = hashlib.sha256(blob).hexdigest()
-        result = {{"size": len(blob), "sha256": digest, "hint": {c.x}}}
+        result = {{"size": len(blob), "sha256": digest}}
     """
-    return Spec(v=v, s=s, imports="import hashlib", helpers="MAX_BODY = 10 * 1024 * 1024", notes="reads the whole body with no size limit")
+    return Spec(v=v, s=s, imports="import hashlib", helpers="MAX_BODY = 10 * 1024 * 1024",
+                notes="reads as many body bytes into memory as the client-declared length asks, with no upper bound")
 
 
 @fam("dos-page-size", "CWE-400", keys=["limit", "count", "page_size"], n=8)
@@ -1041,20 +1051,31 @@ def dos_repeat(c):
     return Spec(v=v, s=s)
 
 
-@fam("dos-no-timeout-requests", "CWE-400", keys=["feed_url"], n=8, fws=["script", "cli", "pipeline"])
+@fam("dos-no-timeout-requests", "CWE-400", keys=["feed_url"], n=8, fws=["pipeline"])
 def dos_timeout(c):
-    x = c.x
-    v = f"""
-        allowed = {x} in FEEDS
-        resp = requests.get(FEEDS.get({x}, FEEDS["default"]))  #@V
-        result = resp.text[:1000] if allowed else ""
+    # no taint source: the weakness is the missing timeout, so whole modules without a marked input line
+    fn, resp, out = f"fetch_{c.word}_feed", c.n("resp"), c.n("result")
+    loop = c.pick("for", "dict")
+    body = (f"    {out} = {{}}\n    for name in FEEDS:\n        {out}[name] = {fn}(name)\n    return {out}" if loop == "for"
+            else f"    return {{name: {fn}(name) for name in FEEDS}}")
+    mod = """
+        import requests
+
+
+        FEEDS = {{"default": "https://status.example.com/feed", "ops": "https://ops.example.com/feed"}}
+
+
+        def {fn}(name):
+            {resp} = requests.get(FEEDS.get(name, FEEDS["default"]){to})  #@V
+            {resp}.raise_for_status()
+            return {resp}.text[:1000]
+
+
+        def poll_{word}_feeds():
     """
-    s = f"""
-        allowed = {x} in FEEDS
-        resp = requests.get(FEEDS.get({x}, FEEDS["default"]), timeout=(3.05, 20))
-        result = resp.text[:1000] if allowed else ""
-    """
-    return Spec(v=v, s=s, imports="import requests", helpers='FEEDS = {"default": "https://status.example.com/feed", "ops": "https://ops.example.com/feed"}',
+    v = dedent(mod.format(fn=fn, resp=resp, to="", word=c.word)).rstrip() + "\n" + body + "\n"
+    s = dedent(mod.format(fn=fn, resp=resp, to=", timeout=(3.05, 20)", word=c.word)).rstrip().replace("  #@V", "") + "\n" + body + "\n"
+    return Spec(v=v, s=s, full=True, fw="pipeline",
                 notes="outbound call without timeout can hang workers (CWE-400)")
 
 

@@ -38,10 +38,10 @@ def xss_greet_hn(c):
     x = c.x
     s = f"""
         count = len({x}.split())
-        html_page = {c.fmt("<p>{} words</p>", "count")}
+        html_page = {c.fmt("<p>{} words</p>", "count", style=c.pick("fstring", "percent", "format"))}
         result = {_html_resp(c, "html_page")}
     """
-    return Spec(s=s, imports=_html_imp(c), raw=True, notes="HTML built with an f-string, but only an integer is inserted")
+    return Spec(s=s, imports=_html_imp(c), raw=True, notes="HTML built by string formatting, but only an integer is inserted")
 
 
 @fam("xss-markup-wrap", "CWE-79", fws=["flask", "script", "pipeline"], keys=["comment", "bio", "note"], n=8, twin_hard=True)
@@ -75,29 +75,32 @@ def xss_mark_safe(c):
                 vimports="from django.utils.safestring import mark_safe", simports="from django.utils.html import format_html", raw=True)
 
 
-@fam("xss-jinja-autoescape-off", "CWE-79", keys=["message", "headline"], n=8)
+@fam("xss-jinja-autoescape-off", "CWE-79", fws=WEB_FWS, keys=["message", "headline"], n=8)
 def xss_autoescape(c):
     x = c.x
     v = f"""
         env = Environment(loader=FileSystemLoader("templates"), autoescape=False)  #@V
         page = env.get_template("notice.html").render(message={x})  #@V
-        result = page
+        result = {_html_resp(c, "page")}
     """
     s = f"""
         env = Environment(loader=FileSystemLoader("templates"), autoescape=select_autoescape(["html", "xml"]))
         page = env.get_template("notice.html").render(message={x})
-        result = page
+        result = {_html_resp(c, "page")}
     """
-    return Spec(v=v, s=s, imports="from jinja2 import Environment, FileSystemLoader", simports="from jinja2 import select_autoescape")
+    return Spec(v=v, s=s, imports="from jinja2 import Environment, FileSystemLoader\n" + _html_imp(c),
+                simports="from jinja2 import select_autoescape", raw=True)
 
 
 @hardneg(4)
 def xss_autoescape_hn(c):
     s = f"""
         env = Environment(loader=FileSystemLoader("templates"), autoescape=True)
-        result = env.get_template("notice.html").render(message={c.x}, year=2024)
+        page = env.get_template("notice.html").render(message={c.x}, year=2024)
+        result = {_html_resp(c, "page")}
     """
-    return Spec(s=s, imports="from jinja2 import Environment, FileSystemLoader", notes="template rendering with autoescape on")
+    return Spec(s=s, imports="from jinja2 import Environment, FileSystemLoader\n" + _html_imp(c), raw=True,
+                notes="template rendering with autoescape on")
 
 
 @fam("xss-safe-filter", "CWE-79", fws=["flask"], keys=["bio", "signature"], n=8)
@@ -111,7 +114,7 @@ def xss_safe_filter(c):
         tpl = "<section><h3>About</h3>{{{{ text }}}}</section>"
         result = render_template_string(tpl, text={x})
     """
-    return Spec(v=v, s=s, imports="from flask import render_template_string")
+    return Spec(v=v, s=s, imports="from flask import render_template_string", raw=True)
 
 
 @fam("xss-json-in-script", "CWE-79", fws=WEB_FWS, keys=["state", "prefs"], n=8)
@@ -251,7 +254,9 @@ def csrf_get(c):
             def cancel(uid, item):
                 return uid, item
         """
-        s = v.replace('methods=["GET"])  #@V', 'methods=["POST"])').replace("  #@V", "")
+        s = v.replace('methods=["GET"])  #@V', 'methods=["POST"])').replace("  #@V", "").replace(
+            "from flask import Flask, abort, session", "from flask import Flask, abort, session\n            from flask_wtf.csrf import CSRFProtect").replace(
+            "app = Flask(__name__)", "app = Flask(__name__)\n            csrf = CSRFProtect(app)")
     else:
         v = f"""
             from django.contrib.auth.decorators import login_required
@@ -261,7 +266,7 @@ def csrf_get(c):
 
 
             @login_required
-            def cancel_{w}(request, pk):
+            def cancel_{w}(request, pk):  #@V
                 sub = Subscription.objects.get(pk=pk, user=request.user)
                 sub.active = False  #@V
                 sub.save()
@@ -345,7 +350,8 @@ def csrf_api(c):
             async def save_email(uid, email):
                 return uid, email
         """
-        s = v.replace("                await save_email(session[\"uid\"], form[\"email\"])  #@V", """                if not secrets.compare_digest(form.get("csrf_token", ""), session.get("csrf_token", "-")):
+        s = v.replace("                await save_email(session[\"uid\"], form[\"email\"])  #@V", """                expected = session.get("csrf_token")
+                if not expected or not secrets.compare_digest(form.get("csrf_token", ""), expected):
                     raise web.HTTPForbidden(reason="CSRF check failed")
                 await save_email(session["uid"], form["email"])""").replace("from aiohttp import web", "import secrets\n\n            from aiohttp import web", 1)
     return Spec(v=v, s=s, full=True, notes="cookie-authenticated state change with no CSRF token check")
@@ -423,7 +429,7 @@ def redirect_next(c):
     s = f"""
         target = {x} or "/dashboard"
         parts = urlparse(target)
-        if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\\\" in target or not target.isprintable():
             target = "/dashboard"
         result = {_redir(c, "target")}
     """
@@ -440,7 +446,7 @@ def redirect_hn(c):
     return Spec(s=s, imports=_redir_imp(c), raw=True, notes="redirect target chosen from a fixed mapping")
 
 
-@fam("redirect-django-allowed-host", "CWE-601", fws=["django"], keys=["next"], n=8, twin_hard=True)
+@fam("redirect-django-allowed-host", "CWE-601", fws=["django"], keys=["next"], n=8, twin_hard=True, wrap=False)
 def redirect_django(c):
     x = c.x
     v = f"""
@@ -466,7 +472,8 @@ def redirect_referer(c):
     """
     s = f"""
         back = {x} if {x} else "/"
-        if urlsplit(back).netloc not in ("", "{c.word}.example.com"):
+        parts = urlsplit(back)
+        if "\\\\" in back or back.startswith("//") or not back.isprintable() or (parts.scheme, parts.netloc) not in (("", ""), ("https", "{c.word}.example.com")):
             back = "/"
         result = {_redir(c, "back")}
     """
@@ -517,7 +524,7 @@ def redirect_oauth(c):
     s = f"""
         payload = json.loads(base64.urlsafe_b64decode({x} + "=="))
         dest = payload.get("return_url", "/")
-        if not dest.startswith("/") or dest.startswith("//"):
+        if not dest.startswith("/") or dest.startswith("//") or "\\\\" in dest or not dest.isprintable():
             dest = "/"
         result = {_redir(c, "dest")}
     """
@@ -531,18 +538,24 @@ def _cookie_module(c, flags_v, flags_s, cwe_note):
     w = c.word
     tok = c.pick("secrets.token_urlsafe(32)", "secrets.token_hex(24)", "create_session(user_id)")
     helper = "\n\n\n            def create_session(uid):\n                return secrets.token_urlsafe(32) + str(uid)" if "create_session" in tok else ""
+    # the rejected-login branch varies so that the four set_cookie families do not converge on one file
+    deny = c.pick("user_id is None", "not user_id", "user_id in (None, False)") if c.fw != "django" else "user is None"
     if c.fw == "flask":
         v = f"""
             import secrets
 
             from flask import Flask, jsonify, request
 
+            from .auth import verify_credentials
+
             app = Flask(__name__)
 
 
             @app.route("/{w}/login", methods=["POST"])
             def login():
-                user_id = request.form["user_id"]
+                user_id = verify_credentials(request.form["username"], request.form["password"])
+                if {deny}:
+                    return jsonify(ok=False), 401
                 resp = jsonify(ok=True)
                 resp.set_cookie("{c.pick('session', 'sid', 'auth')}", {tok}, {flags_v})  #@V
                 return resp{helper}
@@ -551,11 +564,15 @@ def _cookie_module(c, flags_v, flags_s, cwe_note):
         v = f"""
             import secrets
 
+            from django.contrib.auth import authenticate
             from django.http import JsonResponse
 
 
             def login_view(request):
-                user_id = request.POST["user_id"]
+                user = authenticate(request, username=request.POST["username"], password=request.POST["password"])
+                if user is None:
+                    return JsonResponse({{"ok": False}}, status=401)
+                user_id = user.pk
                 response = JsonResponse({{"ok": True}})
                 response.set_cookie("{c.pick('session', 'sid', 'auth')}", {tok}, {flags_v})  #@V
                 return response{helper}
@@ -566,10 +583,14 @@ def _cookie_module(c, flags_v, flags_s, cwe_note):
 
             from aiohttp import web
 
+            from .auth import verify_credentials
+
 
             async def login(request):
                 form = await request.post()
-                user_id = form["user_id"]
+                user_id = await verify_credentials(form["username"], form["password"])
+                if {deny}:
+                    raise web.HTTPUnauthorized()
                 resp = web.json_response({{"ok": True}})
                 resp.set_cookie("{c.pick('session', 'sid', 'auth')}", {tok}, {flags_v})  #@V
                 return resp{helper}
@@ -578,13 +599,18 @@ def _cookie_module(c, flags_v, flags_s, cwe_note):
         v = f"""
             import secrets
 
-            from fastapi import FastAPI, Form, Response
+            from fastapi import FastAPI, Form, HTTPException, Response
+
+            from .auth import verify_credentials
 
             app = FastAPI()
 
 
             @app.post("/{w}/login")
-            def login(response: Response, user_id: str = Form(...)):
+            def login(response: Response, username: str = Form(...), password: str = Form(...)):
+                user_id = verify_credentials(username, password)
+                if {deny}:
+                    raise HTTPException(status_code=401)
                 response.set_cookie("{c.pick('session', 'sid', 'auth')}", {tok}, {flags_v})  #@V
                 return {{"ok": True}}{helper}
         """
@@ -760,39 +786,21 @@ def debug_django(c):
     return Spec(v=v, s=s, full=True)
 
 
-@fam("debug-fastapi-debug", "CWE-215", fws=["fastapi", "aiohttp"], n=8, wrap=False)
+@fam("debug-fastapi-debug", "CWE-215", fws=["fastapi"], n=8, wrap=False)
 def debug_fastapi(c):
     w = c.word
-    if c.fw == "fastapi":
-        v = f"""
-            from fastapi import FastAPI
+    v = f"""
+        from fastapi import FastAPI
 
-            app = FastAPI(title="{w.capitalize()} API", debug=True)  #@V
-
-
-            @app.get("/{w}s/{{item_id}}")
-            async def read_{w}(item_id: int):
-                return {{"id": item_id, "name": "{w}-%d" % item_id}}
-        """
-        s = v.replace("debug=True)  #@V", "debug=False)")
-    else:
-        v = f"""
-            import logging
-
-            from aiohttp import web
+        app = FastAPI(title="{w.capitalize()} API", debug=True)  #@V
 
 
-            async def {w}_index(request):
-                return web.json_response({{"service": "{w}"}})
-
-
-            app = web.Application(debug=True)  #@V
-            app.router.add_get("/", {w}_index)
-            logging.basicConfig(level=logging.DEBUG)
-            web.run_app(app, host="0.0.0.0", port=8080)
-        """
-        s = v.replace("web.Application(debug=True)  #@V", "web.Application()").replace("logging.DEBUG", "logging.INFO")
-    return Spec(v=v, s=s, full=True)
+        @app.get("/{w}s/{{item_id}}")
+        async def read_{w}(item_id: int):
+            return {{"id": item_id, "name": "{w}-%d" % item_id}}
+    """
+    s = v.replace("debug=True)  #@V", "debug=False)")
+    return Spec(v=v, s=s, full=True, notes="debug=True makes Starlette return tracebacks and local source to clients on errors")
 
 
 @fam("errors-traceback-response", "CWE-209", fws=WEB_FWS, keys=["payload", "document"], n=9)
@@ -823,15 +831,15 @@ def err_tb(c):
     return Spec(v=v, s=s, imports="import logging", vimports="import traceback", helpers=helpers)
 
 
-@fam("errors-str-exception", "CWE-209", fws=WEB_FWS, keys=["account_id", "invoice_id"], n=9)
+@fam("errors-str-exception", "CWE-209", fws=WEB_FWS, keys=["sku", "product_code"], n=9)
 def err_str(c):
     x = c.x
     v = f"""
         try:
             conn = psycopg2.connect(DSN)
             cur = conn.cursor()
-            cur.execute("SELECT balance FROM accounts WHERE id = %s", ({x},))
-            result = {{"balance": cur.fetchone()[0]}}
+            cur.execute("SELECT price FROM products WHERE sku = %s", ({x},))
+            result = {{"price": cur.fetchone()[0]}}
         except psycopg2.Error as exc:
             result = {{"error": {c.pick("str(exc)", 'f"database error: {exc}"', "repr(exc)", "exc.pgerror")}}}  #@V
     """
@@ -839,14 +847,14 @@ def err_str(c):
         try:
             conn = psycopg2.connect(DSN)
             cur = conn.cursor()
-            cur.execute("SELECT balance FROM accounts WHERE id = %s", ({x},))
-            result = {{"balance": cur.fetchone()[0]}}
+            cur.execute("SELECT price FROM products WHERE sku = %s", ({x},))
+            result = {{"price": cur.fetchone()[0]}}
         except psycopg2.Error:
-            logging.getLogger(__name__).exception("balance lookup failed")
+            logging.getLogger(__name__).exception("price lookup failed")
             result = {{"error": "temporarily unavailable"}}
     """
     return Spec(v=v, s=s, simports="import logging",
-                imports="import os\nimport psycopg2", helpers='DSN = os.environ["BILLING_DSN"]', notes="driver error text reveals schema and host")
+                imports="import os\nimport psycopg2", helpers='DSN = os.environ["CATALOG_DSN"]', notes="driver error text reveals schema and host")
 
 
 @fam("errors-flask-handler", "CWE-209", fws=["flask", "aiohttp"], n=8, wrap=False)
@@ -920,24 +928,25 @@ def debug_werkzeug(c):
 
 @fam("debug-print-secrets-env", "CWE-215", fws=["script", "cli", "pipeline"], n=8, wrap=False)
 def debug_settings_dump(c):
+    msg = c.pick("starting with config %s", "env at startup: %s", "effective settings %s")
     v = f"""
         import logging
         import os
 
-        logging.basicConfig(level=logging.{c.pick("DEBUG", "INFO")})
+        logging.basicConfig(level=logging.DEBUG)  #@V
         log = logging.getLogger("{c.word}-worker")
 
 
         def start():
             config = dict(os.environ)
-            log.info("starting with config %s", config)  #@V
+            log.debug("{msg}", config)  #@V
             return config.get("QUEUE_URL", "redis://localhost")
 
 
         if __name__ == "__main__":
             start()
     """
-    s = v.replace('log.info("starting with config %s", config)  #@V', 'log.info("starting with config keys %s", sorted(k for k in config if not k.endswith(("KEY", "TOKEN", "PASSWORD", "SECRET"))))')
+    s = v.replace(f'log.debug("{msg}", config)  #@V', 'log.debug("starting with config keys %s", sorted(k for k in config if not k.endswith(("KEY", "TOKEN", "PASSWORD", "SECRET"))))')
     return Spec(v=v, s=s, full=True, notes="debug logging dumps secrets from the environment")
 
 
