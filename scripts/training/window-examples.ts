@@ -11,6 +11,8 @@ export interface LabelledRecord {
   lines: number[];
   split?: string;
   family?: string;
+  /** Free text; "taint source line N" names the marked line that only reads the input. */
+  notes?: string;
 }
 
 /** A tokenized window with its targets, as training/finetune.py reads it. */
@@ -28,10 +30,23 @@ export interface WindowExample {
 }
 
 /**
+ * The marked lines a window is taught to flag: the sink, the missing check, the setting.
+ * The line that only reads the taint source (`name = request.args["name"]`) is left out
+ * when other lines are marked, because the same line stands unchanged in the safe twin and
+ * in most safe code: labelling it positive taught the model to flag every input read.
+ */
+export function targetLines(record: LabelledRecord): Set<number> {
+  const marked = new Set(record.lines);
+  const source = /taint source line (\d+)/.exec(record.notes ?? "");
+  if (source && marked.size > 1) marked.delete(Number(source[1]));
+  return marked;
+}
+
+/**
  * Labels one record's windows. A window of a vulnerable record is positive only when it
- * holds a marked line, because serving scores each window alone: a clean function of a
- * vulnerable file must teach "nothing here". A vulnerable record without marked lines
- * labels every window.
+ * holds a target line (see targetLines), because serving scores each window alone: a clean
+ * function of a vulnerable file must teach "nothing here". A vulnerable record without
+ * marked lines labels every window.
  */
 export function labelWindows(
   record: LabelledRecord,
@@ -43,7 +58,7 @@ export function labelWindows(
   const labels = record.label === "vulnerable"
     ? record.cwes.map((cwe) => labelIndex.get(cwe)).filter((i): i is number => i !== undefined)
     : [];
-  const marked = new Set(record.lines);
+  const marked = targetLines(record);
   return windows.map((window) => {
     const { ids, lineOfToken } = tokenizer.encodeLines(window.lines, maxLength);
     const fileLines = lineOfToken.map((index) => (index < 0 ? -1 : window.lineNumbers[index] ?? -1));

@@ -19,6 +19,9 @@ describe("labelWindows", () => {
     ["vulnerable record without marked lines labels every window", record({ lines: [] }), [1, 2], [1], []],
     ["CWEs outside the label set are ignored", record({ cwes: ["CWE-89", "CWE-999"] }), [5], [1], [5]],
     ["several CWEs", record({ cwes: ["CWE-89", "CWE-78"] }), [5], [1, 0], [5]],
+    ["the taint source line alone is not a target", record({ lines: [2, 5], notes: "taint source line 2" }), [1, 2, 3], [], []],
+    ["the sink is the target beside the source", record({ lines: [2, 5], notes: "taint source line 2" }), [2, 5], [1], [5]],
+    ["a source that is the only marked line stays a target", record({ lines: [2], notes: "taint source line 2" }), [2], [1], [2]],
   ])("%s", (_name, rec, lines, windowLabels, markedLines) => {
     const [example] = labelWindows(rec, [window(lines)], tokenizer, labelIndex, 256);
     expect(example?.windowLabels).toEqual(windowLabels);
