@@ -12,8 +12,9 @@ import torch.nn.functional as F
 
 
 class Config:
-    def __init__(self, vocab_size, d_model=256, layers=4, heads=4, ff=1024, max_len=256, dropout=0.1):
+    def __init__(self, vocab_size, d_model=256, layers=4, heads=4, ff=1024, max_len=256, dropout=0.1, causal=False):
         self.vocab_size = vocab_size
+        self.causal = causal
         self.d_model = d_model
         self.layers = layers
         self.heads = heads
@@ -76,6 +77,10 @@ class Encoder(nn.Module):
         x = self.drop(self.tok(input_ids) + self.pos(positions))
         # Padding keys get a large negative bias (not -inf: a fully padded row stays finite).
         bias = (1.0 - attention_mask.to(x.dtype))[:, None, None, :] * -1e4
+        if self.cfg.causal:
+            # Built from positions (not torch.triu) so it exports as plain comparisons with
+            # dynamic length; the [t, t] mask broadcasts over batch and heads.
+            bias = bias + (positions.transpose(0, 1) < positions).to(x.dtype) * -1e4
         for block in self.blocks:
             x = block(x, bias)
         return self.norm(x)
@@ -89,7 +94,8 @@ def _init(module):
 
 
 class MaskedLM(nn.Module):
-    """Encoder + masked-token head tied to the input embedding."""
+    """Encoder + token-prediction head tied to the input embedding (masked tokens for an
+    MLM, the next token for a causal encoder)."""
 
     def __init__(self, cfg):
         super().__init__()
@@ -100,7 +106,7 @@ class MaskedLM(nn.Module):
         _init(self.transform)
 
     def forward(self, input_ids, attention_mask, positions):
-        """Logits over the vocabulary at the flat `positions` (masked tokens only: cheap)."""
+        """Logits over the vocabulary at the flat `positions` (only those predicted: cheap)."""
         h = self.encoder(input_ids, attention_mask)
         h = h.reshape(-1, h.shape[-1])[positions]
         h = self.norm(F.gelu(self.transform(h)))
