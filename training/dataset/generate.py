@@ -49,11 +49,17 @@ def assign_splits(families) -> dict:
     goes to test and the second to validation, so every group is measured on both; the
     others go to train (about 72/14/14 of the examples).
     Adding a family can move another one only if the new one takes rank 0 or 1 of its group.
+    Families of the `scenarios/train_*.py` modules (written after the test and validation
+    families were fixed, by authors who did not read those families) go to train, so the
+    held-out families stay the ones every release was measured on.
     """
     by_group: dict = {}
-    for f in families:
-        by_group.setdefault(group_of(f.cwe), []).append(f.name)
     out = {}
+    for f in families:
+        if f.module.split(".")[-1].startswith("train_"):
+            out[f.name] = "train"
+            continue
+        by_group.setdefault(group_of(f.cwe), []).append(f.name)
     for names in by_group.values():
         for i, n in enumerate(sorted(names, key=_h)):
             out[n] = "test" if i == 0 else "validation" if i == 1 else "train"
