@@ -9,7 +9,12 @@ export interface RepoConfig {
   paths: { include: string[]; exclude: string[] };
   /** CWE ids never reported, e.g. ["CWE-330"]. */
   skipCwes: string[];
-  /** Minimum confidence (0..1) for a finding to be reported. */
+  /**
+   * Minimum confidence (0..1) on top of the model's per-CWE thresholds (tuned on validation
+   * data and shipped in the bundle's manifest). 0, the default, reports what the model's own
+   * thresholds let through, exactly as `cwe-review scan` and `npm run eval` do; raise it to
+   * trade recall for fewer comments.
+   */
   threshold: number;
   /** "any" reported finding fails the check; "none" never fails; a number fails only at or above that confidence. */
   failOn: "any" | "none" | number;
@@ -25,7 +30,7 @@ export interface RepoConfig {
 export const DEFAULT_REPO_CONFIG: RepoConfig = Object.freeze({
   paths: Object.freeze({ include: ["**/*.py"], exclude: [] }) as RepoConfig["paths"],
   skipCwes: [],
-  threshold: 0.5,
+  threshold: 0,
   failOn: "any",
   inlineComments: true,
   maxInlineComments: 25,

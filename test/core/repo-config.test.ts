@@ -12,7 +12,7 @@ test("defaults are the documented ones", () => {
   expect(DEFAULT_REPO_CONFIG).toEqual({
     paths: { include: ["**/*.py"], exclude: [] },
     skipCwes: [],
-    threshold: 0.5,
+    threshold: 0,
     failOn: "any",
     inlineComments: true,
     maxInlineComments: 25,
