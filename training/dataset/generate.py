@@ -149,6 +149,11 @@ def main() -> int:
     args = ap.parse_args()
     t0 = time.time()
     recs: list[dict] = []
+    if scenarios.IMPORT_ERRORS:
+        print("\n".join(scenarios.IMPORT_ERRORS), file=sys.stderr)
+        if not args.only:
+            print("fix the scenario modules above before a full generation run", file=sys.stderr)
+            return 1
     reviews, problems = second_review.load()
     if problems:
         print("\n".join(problems), file=sys.stderr)
