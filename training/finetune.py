@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from common import atomic_save, fmt_seconds, log, setup_torch, write_json
-from metrics import best_threshold, f1_counts, line_scores, window_metrics
+from metrics import choose_label_thresholds, f1_counts, line_scores, window_metrics
 from model import Classifier, Config
 
 PAD = 0
@@ -44,6 +44,8 @@ def parse_args():
     p.add_argument("--eval-steps", type=int, default=0, help="evaluate every N steps instead (tests)")
     p.add_argument("--patience", type=int, default=4)
     p.add_argument("--threshold-floor", type=float, default=0.15)
+    p.add_argument("--threshold-policy", choices=["global", "per-label"], default="global",
+                   help="one threshold for all labels, or one per label (both chosen on validation)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=4321)
     p.add_argument("--window-pool", choices=["cls_mean", "token_max"], default="token_max")
@@ -182,11 +184,11 @@ def localization(rows, token_probs, window_probs, thresholds, line_threshold):
             "linePrecision": round(p, 4), "lineRecall": round(rc, 4)}
 
 
-def choose_thresholds(labels, rows, window_probs, token_probs, floor):
+def choose_thresholds(labels, rows, window_probs, token_probs, floor, policy):
     truth = np.zeros_like(window_probs, dtype=bool)
     for i, r in enumerate(rows):
         truth[i, r["windowLabels"]] = True
-    thresholds = np.array([best_threshold(window_probs[:, j], truth[:, j], floor)[0] for j in range(len(labels))])
+    thresholds = choose_label_thresholds(window_probs, truth, floor, policy)
     best = (0.5, -1.0)
     for lt in np.round(np.arange(floor, 0.951, 0.05), 2):
         f = localization(rows, token_probs, window_probs, thresholds, lt)["lineF1"]
@@ -250,9 +252,9 @@ def main():
         still improves (measured: loss up from step 316 to 592 as training loss fell to 0.006)."""
         nonlocal best_loss, best_score, best_state, best_step, bad
         wp, _, vl = predict(model, val, n_labels, weights=(w_pw, t_pw, args.token_weight))
-        # Per-label thresholds tuned on validation, as they will be at the end: a model that is
-        # right but not yet confident on unseen families should not score zero.
-        tuned = np.array([best_threshold(wp[:, j], val_truth[:, j], args.threshold_floor)[0] for j in range(n_labels)])
+        # Thresholds tuned on validation under the run's policy, as they will be at the end: a
+        # model that is right but not yet confident on unseen families should not score zero.
+        tuned = choose_label_thresholds(wp, val_truth, args.threshold_floor, args.threshold_policy)
         m = window_metrics(wp, val_truth, tuned)
         score = 0.5 * m["binary"]["f1"] + 0.5 * m["macroF1"]
         log(f"  (mean max-prob: positives {wp.max(1)[val_truth.any(1)].mean():.3f}, "
@@ -328,7 +330,8 @@ def main():
     log(f"stopped ({stop_reason}) after {step} steps, {fmt_seconds(minutes * 60)}; best step {best_step}")
 
     window_probs, token_probs = predict(model, val, n_labels)
-    thresholds, line_threshold, truth = choose_thresholds(labels, val, window_probs, token_probs, args.threshold_floor)
+    thresholds, line_threshold, truth = choose_thresholds(labels, val, window_probs, token_probs, args.threshold_floor,
+                                                          args.threshold_policy)
     figures = window_metrics(window_probs, truth, thresholds)
     figures.update(localization(val, token_probs, window_probs, thresholds, line_threshold))
     figures["loss"] = round(best_loss, 5)

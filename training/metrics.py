@@ -61,3 +61,22 @@ def line_scores(token_probs, line_of_token):
         if prob > scores.get(line, -1.0):
             scores[line] = float(prob)
     return scores
+
+
+def global_threshold(probs, truth, floor=0.3):
+    """One threshold for every label: the one in [floor, 0.95] with the best micro F1 over all
+    (window, label) cells.
+
+    Validation holds one scenario family per CWE group, so a threshold tuned per label fits
+    that one family: a label the family does not trip at all would get 0.95 (silenced), one it
+    trips weakly a threshold that fires on everything. One shared value is fitted on all of it.
+    """
+    return best_threshold(probs.reshape(-1), truth.reshape(-1).astype(bool), floor)
+
+
+def choose_label_thresholds(probs, truth, floor, policy):
+    """Per-label thresholds under `policy`: "global" (one shared value) or "per-label"."""
+    if policy == "global":
+        t, _ = global_threshold(probs, truth, floor)
+        return np.full(truth.shape[1], t)
+    return np.array([best_threshold(probs[:, j], truth[:, j], floor)[0] for j in range(truth.shape[1])])
