@@ -243,7 +243,9 @@ def shell(c: Ctx, body: str, spec: Spec, imports: str) -> str:
     elif fw == "aiohttp":
         imps.append("from aiohttp import web")
         head = f"async def {h}(request):"
-        post.append(f"\napp = web.Application()\napp.router.add_{'post' if c.src in ('form', 'json') else 'get'}(\"{route}\", {h})")
+        # match_info reads a path segment: the route must declare it, or the handler raises KeyError
+        aroute = f"{route}/{{{c.key}}}" if c.src == "match" else route
+        post.append(f"\napp = web.Application()\napp.router.add_{'post' if c.src in ('form', 'json') else 'get'}(\"{aroute}\", {h})")
     elif fw == "fastapi":
         if c.src == "query":
             imps.append("from fastapi import FastAPI")
