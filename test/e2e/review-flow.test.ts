@@ -38,22 +38,32 @@ const { owner, repo, number } = SAMPLE_REPO;
  * add its entry.
  */
 const EXPECTED_BY_MODEL: Record<string, { version: string; comments: [string, number, number, string][]; conclusion: string }> = {
-  // cwe-review-small 0.1.0 (committed 08:05 UTC, 2026-11-26). It finds the shell=True command
-  // injection (CWE-78) but not the f-string SQL or yaml.load, and adds false alarms; the
-  // sample is kept as is so the demo shows what this model really does.
-  fee6c94af78f7a41fc462654641e96984b01c0d906699a89dbf3482a914718e0: {
-    version: "0.1.0",
+  // cwe-review-small 0.2.0 (committed 12:20 UTC, 2026-11-26), at the default threshold (the
+  // model's shared threshold 0.41). It finds the shell=True command injection (CWE-78, line 8)
+  // and the f-string SQL (CWE-89, db.py 16-17) but not yaml.load as CWE-502, and it names many
+  // wrong CWEs on the same lines; the sample is kept as is so the demo shows what it really does.
+  "930f922bd6941cf050109def4cfe7765c289ef210b6b7c0249643a137a08c2fd": {
+    version: "0.2.0",
     comments: [
-      ["app/db.py", 23, 23, "CWE-306"],
-      ["app/db.py", 13, 13, "CWE-306"],
-      ["app/db.py", 22, 23, "CWE-200"],
+      ["app/thumbnails.py", 14, 14, "CWE-78"],
+      ["app/thumbnails.py", 13, 14, "CWE-643"],
+      ["app/thumbnails.py", 14, 14, "CWE-22"],
       ["app/thumbnails.py", 8, 10, "CWE-78"],
-      ["app/thumbnails.py", 13, 14, "CWE-502"],
-      ["app/thumbnails.py", 7, 9, "CWE-22"],
-      ["app/thumbnails.py", 7, 9, "CWE-79"],
-      ["app/thumbnails.py", 7, 9, "CWE-377"],
-      ["app/thumbnails.py", 7, 9, "CWE-601"],
-      ["app/thumbnails.py", 8, 10, "CWE-94"],
+      ["app/thumbnails.py", 8, 9, "CWE-22"],
+      ["app/thumbnails.py", 14, 14, "CWE-79"],
+      ["app/thumbnails.py", 8, 9, "CWE-643"],
+      ["app/db.py", 16, 16, "CWE-78"],
+      ["app/thumbnails.py", 14, 14, "CWE-502"],
+      ["app/thumbnails.py", 14, 14, "CWE-377"],
+      ["app/thumbnails.py", 8, 8, "CWE-79"],
+      ["app/thumbnails.py", 8, 8, "CWE-77"],
+      ["app/thumbnails.py", 8, 8, "CWE-90"],
+      ["app/thumbnails.py", 13, 14, "CWE-77"],
+      ["app/thumbnails.py", 8, 9, "CWE-502"],
+      ["app/db.py", 16, 17, "CWE-89"],
+      ["app/thumbnails.py", 8, 8, "CWE-89"],
+      ["app/settings.py", 12, 12, "CWE-22"],
+      ["app/thumbnails.py", 13, 13, "CWE-90"],
     ],
     conclusion: "failure",
   },
