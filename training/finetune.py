@@ -184,7 +184,7 @@ def localization(rows, token_probs, window_probs, thresholds, line_threshold):
             "linePrecision": round(p, 4), "lineRecall": round(rc, 4)}
 
 
-def choose_thresholds(labels, rows, window_probs, token_probs, floor, policy):
+def choose_thresholds(rows, window_probs, token_probs, floor, policy):
     truth = np.zeros_like(window_probs, dtype=bool)
     for i, r in enumerate(rows):
         truth[i, r["windowLabels"]] = True
@@ -330,7 +330,7 @@ def main():
     log(f"stopped ({stop_reason}) after {step} steps, {fmt_seconds(minutes * 60)}; best step {best_step}")
 
     window_probs, token_probs = predict(model, val, n_labels)
-    thresholds, line_threshold, truth = choose_thresholds(labels, val, window_probs, token_probs, args.threshold_floor,
+    thresholds, line_threshold, truth = choose_thresholds(val, window_probs, token_probs, args.threshold_floor,
                                                           args.threshold_policy)
     figures = window_metrics(window_probs, truth, thresholds)
     figures.update(localization(val, token_probs, window_probs, thresholds, line_threshold))

@@ -1,7 +1,7 @@
 """Pretraining of the cwe-review encoder on the Python corpus: causal LM (default) or masked LM.
 
 Why causal: on this CPU budget (~20M tokens) a masked LM learns from 15% of the tokens it
-reads and was measured stuck near the unigram loss (5.6 nats after 6.7M tokens); a causal
+reads and was measured stuck near the unigram loss (5.54 nats after 6.3M tokens); a causal
 LM learns from (a share of) every position, and the fine-tuned heads still see what they
 need, because a sink's tokens come after the input they use and the guard they lack.
 
@@ -103,7 +103,7 @@ def lr_at(step, total, peak, warmup):
 
 
 def evaluate(model, corpus, lo, hi, args, vocab_size):
-    """Masked-LM loss on the held-out documents, fixed batches and masks (comparable across runs)."""
+    """The objective's loss on the held-out documents, fixed batches and masks (comparable across runs)."""
     rng = np.random.default_rng(99)
     model.eval()
     losses = []

@@ -77,6 +77,14 @@ class Ctx:
     def pick(self, *opts):
         return self.rng.choice(opts)
 
+    def snapshot(self):
+        """The rng state and the names drawn so far, so a second rendering can replay the draws."""
+        return self.rng.getstate(), dict(self._names)
+
+    def restore(self, state) -> None:
+        self.rng.setstate(state[0])
+        self._names = dict(state[1])
+
     def fmt(self, template: str, *vars: str, style: str | None = None) -> str:
         """Build a string from a template whose ``{}`` are replaced by variables, in this example's style."""
         st = style or self.style

@@ -97,14 +97,13 @@ def build_family(f) -> list[dict]:
         spec = f.build(c)
         # The shell draws the route, handler and helper names from the rng: replay the same
         # draws for the twin, so the pair differs only in the fix (second-author review finding).
-        shell_state = (c.rng.getstate(), dict(c._names))
+        shell_state = c.snapshot()
         vraw = assemble(c, spec, "v")
         srcl = [i for i, l in enumerate(vraw.split("\n"), 1) if l.rstrip().endswith("#@S")]
         if f.cwe not in TAINT_CWES:
             vraw = vraw.replace("  #@S\n", "\n")
         vcode, vlines = render(vraw, True)
-        c.rng.setstate(shell_state[0])
-        c._names = dict(shell_state[1])  # names first drawn by the shell are drawn again, in order
+        c.restore(shell_state)
         scode, _ = render(assemble(c, spec, "s"), False)
         k, ks = exact_key(vcode), exact_key(scode)
         if k in seen or ks in seen:

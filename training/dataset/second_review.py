@@ -46,12 +46,20 @@ def stamp(recs: list[dict], reviews: dict[str, dict], rules_reviewer: str) -> No
 
 
 def gate(recs: list[dict], reviews: dict[str, dict]) -> list[str]:
-    """Failures for data:check: every written family reviewed, with at least MIN_READ examples read."""
+    """Failures for data:check: every written family reviewed, with at least MIN_READ examples
+    read, and every record naming its family's reviewer as `stamp` writes it."""
     fails = []
     by_family: dict[str, set] = {}
+    unstamped = []
     for r in recs:
         if not r.get("augmented_from"):
             by_family.setdefault(r["family"], set()).add(r["id"])
+        rev = reviews.get(r["family"])
+        if rev is not None and not r.get("reviewer", "").startswith(rev["reviewer"] + "; "):
+            unstamped.append(r["id"])
+    if unstamped:
+        fails.append(f"{len(unstamped)} examples do not name their second-author reviewer (e.g. {unstamped[0]}): "
+                     "regenerate the data")
     for fam, ids in sorted(by_family.items()):
         rev = reviews.get(fam)
         if rev is None:

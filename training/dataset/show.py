@@ -7,19 +7,14 @@ come first. Reads data/{train,validation,test}.jsonl (written examples only, not
   /usr/bin/python3 training/dataset/show.py --families injection   # families of a template module
 """
 import argparse
-import json
-import os
 import sys
 
-DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data")
+from check import SPLITS, load
 
 
 def records():
-    for split in ("train", "validation", "test"):
-        with open(os.path.join(DATA, f"{split}.jsonl")) as fh:
-            for line in fh:
-                if line.strip():
-                    yield json.loads(line)
+    for split in SPLITS:
+        yield from load(f"{split}.jsonl")
 
 
 def sample(rows, n):
