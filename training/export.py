@@ -43,7 +43,7 @@ def parse_args():
     p.add_argument("--name", default="cwe-review-small")
     p.add_argument("--version", default="0.2.0")
     p.add_argument("--seed", type=int, default=4321)
-    p.add_argument("--window-pool", choices=["cls_mean", "token_max"], default="token_max",
+    p.add_argument("--window-pool", choices=["cls_mean", "token_max", "factored"], default="factored",
                    help="window head of --encoder/--random models (fine-tuned models carry their own)")
     p.add_argument("--d-model", type=int, default=256)
     p.add_argument("--layers", type=int, default=4)

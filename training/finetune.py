@@ -48,7 +48,7 @@ def parse_args():
                    help="one threshold for all labels, or one per label (both chosen on validation)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=4321)
-    p.add_argument("--window-pool", choices=["cls_mean", "token_max"], default="token_max")
+    p.add_argument("--window-pool", choices=["cls_mean", "token_max", "factored"], default="factored")
     p.add_argument("--input-mask", type=float, default=0.0,
                    help="share of training tokens replaced by [MASK] (noise against memorising names)")
     p.add_argument("--dropout", type=float, default=None, help="override the encoder's dropout")
@@ -108,47 +108,72 @@ def batches(rows, batch, rng, shuffle=True):
 
 
 def pos_weights(rows, n_labels, cap):
-    """neg/pos per label for the window and token BCE (positives are rare, tokens rarer)."""
+    """neg/pos for the window and token BCE (positives are rare, tokens rarer): per label, and
+    for "any label" (the factored head's weakness logit)."""
     w_pos = np.zeros(n_labels)
     t_pos = np.zeros(n_labels)
+    w_any = t_any = 0
     tokens = 0
     for r in rows:
         w_pos[r["windowLabels"]] += 1
+        w_any += bool(r["windowLabels"])
         tokens += len(r["ids"])
         for labels in r["tokenLabels"]:
             t_pos[labels] += 1
+            t_any += bool(labels)
     w = np.clip((len(rows) - w_pos) / np.maximum(w_pos, 1), 1.0, cap)
     t = np.clip((tokens - t_pos) / np.maximum(t_pos, 1), 1.0, cap)
-    return torch.tensor(w, dtype=torch.float32), torch.tensor(t, dtype=torch.float32)
+    anyw = float(np.clip((len(rows) - w_any) / max(w_any, 1), 1.0, cap))
+    anyt = float(np.clip((tokens - t_any) / max(t_any, 1), 1.0, cap))
+    return {"window": torch.tensor(w, dtype=torch.float32), "token": torch.tensor(t, dtype=torch.float32),
+            "windowAny": torch.tensor(anyw), "tokenAny": torch.tensor(anyt)}
 
 
-def losses(model, batch, w_pw, t_pw, token_weight):
+def losses(model, batch, pw, token_weight):
+    """(loss, window part, token part) for a batch and the model's outputs (window, token logits).
+
+    Per-label heads: BCE per label with positive weights. Factored head: BCE of the weakness
+    logit (per token, and its max per window), cross-entropy of the CWE softmax on marked
+    tokens only, and an unweighted BCE of the composed window probabilities so that the CWE
+    the window is reported under is the labelled one."""
     ids, mask, wy, ty = batch
-    window_logits, token_logits = model(ids, mask)
-    lw = F.binary_cross_entropy_with_logits(window_logits, wy, pos_weight=w_pw)
-    per_token = F.binary_cross_entropy_with_logits(token_logits, ty, pos_weight=t_pw, reduction="none").mean(-1)
-    m = mask.to(per_token.dtype)
+    window_logits, token_logits, weakness, cwe = model.parts(ids, mask)
+    m = mask.to(window_logits.dtype)
+    if weakness is None:
+        lw = F.binary_cross_entropy_with_logits(window_logits, wy, pos_weight=pw["window"])
+        per_token = F.binary_cross_entropy_with_logits(token_logits, ty, pos_weight=pw["token"], reduction="none").mean(-1)
+        lt = (per_token * m).sum() / m.sum()
+        return lw + token_weight * lt, window_logits, token_logits, lw.item(), lt.item()
+    token_any = (ty.sum(-1) > 0).to(m.dtype)
+    window_any = (wy.sum(-1) > 0).to(m.dtype)
+    per_token = F.binary_cross_entropy_with_logits(weakness, token_any, pos_weight=pw["tokenAny"], reduction="none")
     lt = (per_token * m).sum() / m.sum()
-    return lw + token_weight * lt, lw.item(), lt.item()
+    pooled = (weakness + (m - 1.0) * 1e4).max(dim=1)[0]
+    lw = F.binary_cross_entropy_with_logits(pooled, window_any, pos_weight=pw["windowAny"])
+    lw = lw + F.binary_cross_entropy_with_logits(window_logits, wy, reduction="none").sum(-1).mean()
+    marked = token_any * m
+    if marked.sum() > 0:
+        target = ty / ty.sum(-1, keepdim=True).clamp(min=1.0)
+        ce = -(target * torch.log_softmax(cwe, dim=-1)).sum(-1)
+        lt = lt + (ce * marked).sum() / marked.sum()
+    return lw + token_weight * lt, window_logits, token_logits, lw.item(), lt.item()
 
 
 def predict(model, rows, n_labels, batch=32, weights=None):
     """Window probabilities [n, labels], per-window token probabilities (list of [t, labels]),
-    and with `weights` = (window pos_weight, token pos_weight, token weight) the mean loss."""
+    and with `weights` = (pos_weights(...), token weight) the mean loss."""
     model.eval()
     wp = np.zeros((len(rows), n_labels), dtype=np.float32)
     tp = [None] * len(rows)
     total = 0.0
     with torch.no_grad():
         for idx in batches(rows, batch, None, shuffle=False):
-            ids, mask, wy, ty = encode_batch([rows[i] for i in idx], n_labels)
-            wl, tl = model(ids, mask)
+            encoded = encode_batch([rows[i] for i in idx], n_labels)
             if weights is not None:
-                w_pw, t_pw, token_weight = weights
-                lw = F.binary_cross_entropy_with_logits(wl, wy, pos_weight=w_pw)
-                per_token = F.binary_cross_entropy_with_logits(tl, ty, pos_weight=t_pw, reduction="none").mean(-1)
-                m = mask.to(per_token.dtype)
-                total += (lw + token_weight * (per_token * m).sum() / m.sum()).item() * len(idx)
+                loss, wl, tl, _, _ = losses(model, encoded, weights[0], weights[1])
+                total += loss.item() * len(idx)
+            else:
+                wl, tl = model(encoded[0], encoded[1])
             w = torch.sigmoid(wl).numpy()
             t = torch.sigmoid(tl).numpy()
             for k, i in enumerate(idx):
@@ -225,7 +250,7 @@ def main():
         model = Classifier(cfg, n_labels, args.window_pool)
         model.encoder.load_state_dict(saved["encoder"])
         pretrained = args.init
-    w_pw, t_pw = pos_weights(train, n_labels, args.max_pos_weight)
+    pw = pos_weights(train, n_labels, args.max_pos_weight)
     log(f"{len(train)} train windows ({len(background)} background), {len(val)} validation windows, {n_labels} labels; init {pretrained or 'random'}")
 
     steps_per_epoch = math.ceil(len(train) / args.batch)
@@ -251,7 +276,7 @@ def main():
         families unseen in training the loss grows with a few confident mistakes while F1
         still improves (measured: loss up from step 316 to 592 as training loss fell to 0.006)."""
         nonlocal best_loss, best_score, best_state, best_step, bad
-        wp, _, vl = predict(model, val, n_labels, weights=(w_pw, t_pw, args.token_weight))
+        wp, _, vl = predict(model, val, n_labels, weights=(pw, args.token_weight))
         # Thresholds tuned on validation under the run's policy, as they will be at the end: a
         # model that is right but not yet confident on unseen families should not score zero.
         tuned = choose_label_thresholds(wp, val_truth, args.threshold_floor, args.threshold_policy)
@@ -299,7 +324,7 @@ def main():
                 ids = batch[0]
                 noise = torch.from_numpy(rng.random(ids.shape) < args.input_mask) & (ids >= 5)
                 batch = (ids.masked_fill(noise, 3),) + batch[1:]
-            loss, lw, lt = losses(model, batch, w_pw, t_pw, args.token_weight)
+            loss, _, _, lw, lt = losses(model, batch, pw, args.token_weight)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

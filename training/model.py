@@ -116,8 +116,17 @@ class MaskedLM(nn.Module):
 class Classifier(nn.Module):
     """Encoder + window multi-label head + per-token multi-label head.
 
-    Window logits come from [CLS] concatenated with the masked mean of token states; token
-    logits score every token (a line's score is the max over its tokens, done in serving).
+    Pools ("window_pool"):
+    - "cls_mean": window logits from [CLS] concatenated with the masked mean of token states.
+    - "token_max": a window has weakness X when one of its tokens does (max over tokens).
+    - "factored": the token head gives one "weakness here" logit and a softmax over CWEs;
+      P(token has CWE c) = sigmoid(weakness) * softmax(cwe)[c], and the window takes the
+      max over tokens. Independent per-CWE sigmoids with positive weights learned to raise
+      every injection-like CWE together on any tainted flow (0.2.0 scored a SHA-1 MAC as
+      SQL injection, command injection and XSS at 0.6 each); the softmax makes CWEs
+      compete, and whether there is a weakness is learned once, from every label's data.
+    Token logits score every token (a line's score is the max over its tokens, done in serving).
+    Outputs are always logits of per-label probabilities, so the ONNX contract is unchanged.
     """
 
     def __init__(self, cfg, labels, window_pool="cls_mean"):
@@ -125,24 +134,35 @@ class Classifier(nn.Module):
         self.window_pool = window_pool
         self.encoder = Encoder(cfg)
         d = cfg.d_model
+        token_out = labels + 1 if window_pool == "factored" else labels
         self.window_head = nn.Sequential(nn.Dropout(cfg.dropout), nn.Linear(2 * d, d), nn.GELU(), nn.Linear(d, labels))
-        self.token_head = nn.Sequential(nn.Dropout(cfg.dropout), nn.Linear(d, d), nn.GELU(), nn.Linear(d, labels))
+        self.token_head = nn.Sequential(nn.Dropout(cfg.dropout), nn.Linear(d, d), nn.GELU(), nn.Linear(d, token_out))
         self.window_head.apply(_init)
         self.token_head.apply(_init)
 
     def forward(self, input_ids, attention_mask):
+        window_logits, token_logits, _, _ = self.parts(input_ids, attention_mask)
+        return window_logits, token_logits
+
+    def parts(self, input_ids, attention_mask):
+        """(window logits, token logits, weakness logit per token or None, CWE logits per token or None)."""
         h = self.encoder(input_ids, attention_mask)
         m = attention_mask.to(h.dtype).unsqueeze(-1)
-        token_logits = self.token_head(h)
-        if self.window_pool == "token_max":
-            # Multiple-instance pooling: a window has weakness X when one of its tokens does.
-            # Local evidence (a formatted query reaching execute) carries over to code from
-            # unseen scenario families better than a summary of the whole window.
+        raw = self.token_head(h)
+        if self.window_pool == "factored":
+            weakness, cwe = raw[..., 0], raw[..., 1:]
+            log_p = F.logsigmoid(weakness).unsqueeze(-1) + torch.log_softmax(cwe, dim=-1)
+            # logit(p) = log p - log(1 - p); capping log p keeps 1 - p representable in float32.
+            log_p = torch.clamp(log_p, max=-1e-4)
+            token_logits = log_p - torch.log(1.0 - torch.exp(log_p))
+        else:
+            weakness, cwe, token_logits = None, None, raw
+        if self.window_pool in ("token_max", "factored"):
             window_logits = (token_logits + (m - 1.0) * 1e4).max(dim=1)[0]
         else:
             mean = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
             window_logits = self.window_head(torch.cat([h[:, 0], mean], dim=-1))
-        return window_logits, token_logits
+        return window_logits, token_logits, weakness, cwe
 
 
 def count_params(module, include_embeddings=True):

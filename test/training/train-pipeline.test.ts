@@ -95,6 +95,22 @@ describeIfTorch("training pipeline on a tiny configuration", () => {
 
     const parity = JSON.parse(readFileSync(join(bundle, "parity.json"), "utf8"));
     const ids: number[][] = parity.inputs.input_ids;
+    // The factored head reports a window under a CWE exactly as strongly as its strongest
+    // real token: serving places findings by token scores and reports window scores.
+    const masks = parity.inputs.attention_mask as number[][];
+    (parity.outputs.window_logits as number[][]).forEach((row, b) => {
+      row.forEach((logit, label) => {
+        const tokens = (parity.outputs.token_logits as number[][][])[b] ?? [];
+        const real = tokens.filter((_, t) => masks[b]?.[t] === 1).map((scores) => scores[label] ?? -Infinity);
+        expect(logit).toBeCloseTo(Math.max(...real), 5);
+      });
+    });
+    // CWEs compete for a token (a softmax under one "weakness here" probability), so a
+    // token's probabilities over all CWEs sum to at most 1.
+    const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+    for (const tokens of parity.outputs.token_logits as number[][][]) {
+      for (const scores of tokens) expect(scores.reduce((sum, x) => sum + sigmoid(x), 0)).toBeLessThanOrEqual(1 + 1e-4);
+    }
     const seq = ids[0]?.length ?? 0;
     const session = await openOnnxSession(loaded.modelPath, { threads: 1 });
     try {
