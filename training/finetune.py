@@ -29,7 +29,8 @@ PAD = 0
 def parse_args():
     p = argparse.ArgumentParser()
     p.add_argument("--windows", default="training/cache")
-    p.add_argument("--init", default="training/runs/pretrain/encoder.pt", help="encoder.pt, or 'none' for random")
+    p.add_argument("--init", default="training/runs/pretrain/encoder.pt",
+                   help="pretrained encoder.pt, a fine-tuned model.pt to continue from, or 'none' for random")
     p.add_argument("--out", default="training/runs/finetune")
     p.add_argument("--max-minutes", type=float, default=25.0)
     p.add_argument("--epochs", type=float, default=6.0)
@@ -247,8 +248,15 @@ def main():
         cfg = Config.from_dict(saved["config"])
         if args.dropout is not None:
             cfg.dropout = args.dropout
-        model = Classifier(cfg, n_labels, args.window_pool)
-        model.encoder.load_state_dict(saved["encoder"])
+        if "state" in saved:
+            # A fine-tuned model.pt: continue from it (encoder and heads) with a fresh schedule.
+            if saved["labels"] != labels or saved.get("windowPool") != args.window_pool:
+                raise SystemExit(f"{args.init} has other labels or another --window-pool than this run")
+            model = Classifier(cfg, n_labels, args.window_pool)
+            model.load_state_dict(saved["state"])
+        else:
+            model = Classifier(cfg, n_labels, args.window_pool)
+            model.encoder.load_state_dict(saved["encoder"])
         pretrained = args.init
     pw = pos_weights(train, n_labels, args.max_pos_weight)
     log(f"{len(train)} train windows ({len(background)} background), {len(val)} validation windows, {n_labels} labels; init {pretrained or 'random'}")

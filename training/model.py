@@ -151,7 +151,9 @@ class Classifier(nn.Module):
         raw = self.token_head(h)
         if self.window_pool == "factored":
             weakness, cwe = raw[..., 0], raw[..., 1:]
-            log_p = F.logsigmoid(weakness).unsqueeze(-1) + torch.log_softmax(cwe, dim=-1)
+            # log sigmoid(x) as -softplus(-x): exported as LogSigmoid = Log(Sigmoid), onnxruntime's
+            # fast sigmoid loses ~1e-3 in log space for very unlikely tokens (x ≈ -20).
+            log_p = -F.softplus(-weakness).unsqueeze(-1) + torch.log_softmax(cwe, dim=-1)
             # logit(p) = log p - log(1 - p); capping log p keeps 1 - p representable in float32.
             log_p = torch.clamp(log_p, max=-1e-4)
             token_logits = log_p - torch.log(1.0 - torch.exp(log_p))

@@ -32,6 +32,10 @@ export function sigmoid(x: number): number {
  * also holds imports and unchanged code, and a pull request review can only comment on
  * changed lines — else the best line of the whole window.
  *
+ * Blank and comment-only lines never hold or extend a finding: a causal encoder's tokens
+ * after a sink still see it, so the blank lines below a weakness can outscore the line
+ * itself, and a comment there would point at nothing.
+ *
  * `confidence` is the window probability: it is what the per-label thresholds were tuned
  * on (validation, issue 4), so a user's confidence threshold means the same thing as the
  * model's; line scores only place the finding.
@@ -47,12 +51,13 @@ export function findingsFromScores(
 ): Finding[] {
   const labelCount = policy.labels.length;
   const findings: Finding[] = [];
+  const canHoldFinding = window.lines.map(holdsCode);
   policy.labels.forEach((cwe, label) => {
     const confidence = sigmoid(windowLogits[label] ?? Number.NEGATIVE_INFINITY);
     if (confidence < (policy.thresholds[cwe] ?? 1)) return;
     const lineScores = new Array<number>(window.lines.length).fill(Number.NaN);
     lineOfToken.forEach((lineIndex, token) => {
-      if (lineIndex < 0) return;
+      if (lineIndex < 0 || !canHoldFinding[lineIndex]) return;
       const score = sigmoid(tokenLogits[token * labelCount + label] ?? Number.NEGATIVE_INFINITY);
       const current = lineScores[lineIndex] ?? Number.NaN;
       if (Number.isNaN(current) || score > current) lineScores[lineIndex] = score;
@@ -97,6 +102,12 @@ export function mergeFindings(findings: readonly Finding[]): Finding[] {
   return [...byKey.values()].sort(
     (a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.line - b.line || (a.cwe < b.cwe ? -1 : a.cwe > b.cwe ? 1 : 0),
   );
+}
+
+/** False for a blank or comment-only line. */
+function holdsCode(line: string): boolean {
+  const text = line.trim();
+  return text !== "" && !text.startsWith("#");
 }
 
 /** Index of the best focus line if it reaches `lineThreshold`, else of the best line; -1 when no line has a score. */

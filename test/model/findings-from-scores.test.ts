@@ -49,6 +49,13 @@ describe("findingsFromScores", () => {
     expect(finding?.line).toBe(line);
   });
 
+  it("never starts or extends a finding on a blank or comment-only line", () => {
+    const sparse: Window = { ...window, lines: ["import os", "def run(cmd):", "    os.system(cmd)", "", "    # done", "    return 0"], lineNumbers: [1, 2, 3, 4, 5, 6] };
+    // The blank line scores highest, the comment next; the sink line is the best line that holds code.
+    const findings = findingsFromScores(sparse, lineOfToken, Float32Array.from([logit(0.9), logit(0.1)]), tokenLogits([0, 0, 0.6, 0.99, 0.95, 0.2]), policy);
+    expect(findings.map(({ line, endLine }) => ({ line, endLine }))).toEqual([{ line: 3, endLine: 3 }]);
+  });
+
   it("fills a finding from the catalogue with the window probability as confidence", () => {
     const [finding] = findingsFromScores(window, lineOfToken, Float32Array.from([logit(0.87), logit(0.1)]), tokenLogits([0, 0, 0, 0.9, 0, 0]), policy);
     const entry = describeCwe("CWE-78");
