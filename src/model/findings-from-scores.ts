@@ -88,9 +88,12 @@ export function findingsFromScores(
 }
 
 /**
- * One finding per (path, CWE, line): windows overlap (every window repeats the file's
- * imports), so the same weakness can come from two windows. Keeps the most confident,
- * sorted by path, line, CWE.
+ * One finding per weakness. Windows overlap (every window repeats the file's imports), so
+ * the same weakness can come from two windows: one finding per (path, CWE, line) is kept,
+ * the most confident. And one weakness has one CWE — every labelled example and the
+ * model's softmax over CWEs say so — so where findings of different CWEs overlap in lines,
+ * only the most confident stays (sibling CWEs such as 77 and 78 otherwise both land on
+ * one shell call). Sorted by path, line, CWE.
  */
 export function mergeFindings(findings: readonly Finding[]): Finding[] {
   const byKey = new Map<string, Finding>();
@@ -99,9 +102,17 @@ export function mergeFindings(findings: readonly Finding[]): Finding[] {
     const seen = byKey.get(key);
     if (seen === undefined || finding.confidence > seen.confidence) byKey.set(key, finding);
   }
-  return [...byKey.values()].sort(
-    (a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.line - b.line || (a.cwe < b.cwe ? -1 : a.cwe > b.cwe ? 1 : 0),
-  );
+  const kept: Finding[] = [];
+  for (const finding of [...byKey.values()].sort((a, b) => b.confidence - a.confidence || byPosition(a, b))) {
+    const overlaps = kept.some((k) => k.path === finding.path && k.line <= finding.endLine && finding.line <= k.endLine);
+    if (!overlaps) kept.push(finding);
+  }
+  return kept.sort(byPosition);
+}
+
+/** Order by path, line, CWE. */
+function byPosition(a: Finding, b: Finding): number {
+  return (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.line - b.line || (a.cwe < b.cwe ? -1 : a.cwe > b.cwe ? 1 : 0);
 }
 
 /** False for a blank or comment-only line. */

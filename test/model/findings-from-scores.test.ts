@@ -97,14 +97,28 @@ describe("mergeFindings", () => {
       { ...base, path: "b.py" },
       { ...base, confidence: 0.9, endLine: 4 },
       base,
-      { ...base, cwe: "CWE-78" },
       { ...base, line: 1, endLine: 1 },
+      { ...base, line: 6, endLine: 6, cwe: "CWE-78" },
     ]);
-    expect(merged.map((f) => [f.path, f.line, f.cwe, f.confidence])).toEqual([
-      ["a.py", 1, "CWE-89", 0.6],
-      ["a.py", 3, "CWE-78", 0.6],
-      ["a.py", 3, "CWE-89", 0.9],
-      ["b.py", 3, "CWE-89", 0.6],
+    expect(merged.map((f) => [f.path, f.line, f.endLine, f.cwe, f.confidence])).toEqual([
+      ["a.py", 1, 1, "CWE-89", 0.6],
+      ["a.py", 3, 4, "CWE-89", 0.9],
+      ["a.py", 6, 6, "CWE-78", 0.6],
+      ["b.py", 3, 3, "CWE-89", 0.6],
+    ]);
+  });
+
+  it("keeps one CWE where findings of different CWEs overlap in lines: the most confident", () => {
+    const merged = mergeFindings([
+      { ...base, line: 8, endLine: 9, cwe: "CWE-77", confidence: 0.78 },
+      { ...base, line: 9, endLine: 9, cwe: "CWE-78", confidence: 0.82 },
+      { ...base, line: 10, endLine: 10, cwe: "CWE-22", confidence: 0.5 },
+      { ...base, path: "b.py", line: 9, endLine: 9, cwe: "CWE-77", confidence: 0.7 },
+    ]);
+    expect(merged.map((f) => [f.path, f.line, f.cwe])).toEqual([
+      ["a.py", 9, "CWE-78"],
+      ["a.py", 10, "CWE-22"],
+      ["b.py", 9, "CWE-77"],
     ]);
   });
 });
