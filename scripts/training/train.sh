@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # npm run train: corpus → pretraining (masked LM, then causal LM from it) → window export
 # (labelled + background) → fine-tuning → ONNX export (fine-tuned bundle + the pretrained-only
-# "base" bundle) → parity check → npm run eval. About 2 h 45 min on 2 cores.
+# "base" bundle) → parity check → npm run eval. About 2 h 50 min on 2 cores.
 # Fixed seeds throughout; schedules are fitted to the time budgets, so a busier CPU trains
 # fewer steps. Starts fresh unless TRAIN_RESUME=1 (then each stage resumes or reuses what is
-# there). Budgets: MLM_MINUTES (48), CLM_MINUTES (80), FINETUNE_MINUTES (30);
+# there). Budgets: MLM_MINUTES (40), CLM_MINUTES (75), FINETUNE_MINUTES (45);
 # BACKGROUND_WINDOWS (8000) unlabelled windows of ordinary code as negatives.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 PY=/usr/bin/python3
-MLM_MINUTES="${MLM_MINUTES:-48}"
-CLM_MINUTES="${CLM_MINUTES:-80}"
-FINETUNE_MINUTES="${FINETUNE_MINUTES:-30}"
+MLM_MINUTES="${MLM_MINUTES:-40}"
+CLM_MINUTES="${CLM_MINUTES:-75}"
+FINETUNE_MINUTES="${FINETUNE_MINUTES:-45}"
 BACKGROUND_WINDOWS="${BACKGROUND_WINDOWS:-8000}"
 MODEL_DIR="${MODEL_DIR:-models/cwe-review-small}"
 BASE_DIR=training/runs/base

@@ -38,32 +38,19 @@ const { owner, repo, number } = SAMPLE_REPO;
  * add its entry.
  */
 const EXPECTED_BY_MODEL: Record<string, { version: string; comments: [string, number, number, string][]; conclusion: string }> = {
-  // cwe-review-small 0.2.0 (committed 12:20 UTC, 2026-11-26), at the default threshold (the
-  // model's shared threshold 0.41). It finds the shell=True command injection (CWE-78, line 8)
-  // and the f-string SQL (CWE-89, db.py 16-17) but not yaml.load as CWE-502, and it names many
-  // wrong CWEs on the same lines; the sample is kept as is so the demo shows what it really does.
-  "930f922bd6941cf050109def4cfe7765c289ef210b6b7c0249643a137a08c2fd": {
-    version: "0.2.0",
+  // cwe-review-small 0.3.0 (factored CWE head), at the default threshold (the model's shared
+  // threshold 0.36). It names all three planted weaknesses with the right CWE: the f-string SQL
+  // (CWE-89, db.py 16-17), the shell=True command (CWE-78, though on line 9, one below the call
+  // on line 8) and yaml.load with the unsafe loader (CWE-502). Two false alarms remain: the
+  // list-form subprocess call (CWE-77, line 13) and the parameterised COUNT query (CWE-89, 22-23).
+  "5f61f5c6e601de7fc59db96a779ce3e68d6e20ab1afca1ae7bb681c33f3aa066": {
+    version: "0.3.0",
     comments: [
-      ["app/thumbnails.py", 14, 14, "CWE-78"],
-      ["app/thumbnails.py", 13, 14, "CWE-643"],
-      ["app/thumbnails.py", 14, 14, "CWE-22"],
-      ["app/thumbnails.py", 8, 10, "CWE-78"],
-      ["app/thumbnails.py", 8, 9, "CWE-22"],
-      ["app/thumbnails.py", 14, 14, "CWE-79"],
-      ["app/thumbnails.py", 8, 9, "CWE-643"],
-      ["app/db.py", 16, 16, "CWE-78"],
-      ["app/thumbnails.py", 14, 14, "CWE-502"],
-      ["app/thumbnails.py", 14, 14, "CWE-377"],
-      ["app/thumbnails.py", 8, 8, "CWE-79"],
-      ["app/thumbnails.py", 8, 8, "CWE-77"],
-      ["app/thumbnails.py", 8, 8, "CWE-90"],
-      ["app/thumbnails.py", 13, 14, "CWE-77"],
-      ["app/thumbnails.py", 8, 9, "CWE-502"],
       ["app/db.py", 16, 17, "CWE-89"],
-      ["app/thumbnails.py", 8, 8, "CWE-89"],
-      ["app/settings.py", 12, 12, "CWE-22"],
-      ["app/thumbnails.py", 13, 13, "CWE-90"],
+      ["app/thumbnails.py", 9, 9, "CWE-78"],
+      ["app/settings.py", 12, 12, "CWE-502"],
+      ["app/thumbnails.py", 13, 13, "CWE-77"],
+      ["app/db.py", 22, 23, "CWE-89"],
     ],
     conclusion: "failure",
   },
