@@ -131,7 +131,7 @@ def pos_weights(rows, n_labels, cap):
 
 
 def losses(model, batch, pw, token_weight):
-    """(loss, window part, token part) for a batch and the model's outputs (window, token logits).
+    """(loss, window logits, token logits, window part, token part) for a batch.
 
     Per-label heads: BCE per label with positive weights. Factored head: BCE of the weakness
     logit (per token, and its max per window), cross-entropy of the CWE softmax on marked

@@ -91,9 +91,9 @@ export function findingsFromScores(
  * One finding per weakness. Windows overlap (every window repeats the file's imports), so
  * the same weakness can come from two windows: one finding per (path, CWE, line) is kept,
  * the most confident. And one weakness has one CWE — every labelled example and the
- * model's softmax over CWEs say so — so where findings of different CWEs overlap in lines,
- * only the most confident stays (sibling CWEs such as 77 and 78 otherwise both land on
- * one shell call). Sorted by path, line, CWE.
+ * model's softmax over CWEs say so — so where findings overlap in lines, of the same CWE
+ * or not, only the most confident stays (sibling CWEs such as 77 and 78 otherwise both
+ * land on one shell call). Sorted by path, line, CWE.
  */
 export function mergeFindings(findings: readonly Finding[]): Finding[] {
   const byKey = new Map<string, Finding>();
