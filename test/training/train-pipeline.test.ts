@@ -7,6 +7,7 @@ import { encodeP50k, P50K_SIZE } from "../../src/tokenizer/p50k.js";
 import { createTokenizer, SPECIAL } from "../../src/tokenizer/index.js";
 import { loadBundle } from "../../src/model/load-bundle.js";
 import { openOnnxSession } from "../../src/model/onnx-session.js";
+import { sigmoid } from "../../src/model/findings-from-scores.js";
 
 // The real run takes over an hour; this runs every stage (window export → pretraining →
 // fine-tuning → ONNX export) on a tiny configuration so CI notices when one breaks.
@@ -107,7 +108,6 @@ describeIfTorch("training pipeline on a tiny configuration", () => {
     });
     // CWEs compete for a token (a softmax under one "weakness here" probability), so a
     // token's probabilities over all CWEs sum to at most 1.
-    const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
     for (const tokens of parity.outputs.token_logits as number[][][]) {
       for (const scores of tokens) expect(scores.reduce((sum, x) => sum + sigmoid(x), 0)).toBeLessThanOrEqual(1 + 1e-4);
     }
