@@ -195,7 +195,7 @@ def localization(rows, token_probs, window_probs, thresholds, line_threshold):
         if not r["windowLabels"]:
             continue
         marked = {line for line, labels in zip(r["lineOfToken"], r["tokenLabels"]) if labels}
-        scores = line_scores(t_probs, r["lineOfToken"])
+        scores = line_scores(t_probs, r["lineOfToken"], r.get("codeLines"))
         if (w_probs >= thresholds).any() and scores:
             flagged += 1
             top = max(scores, key=scores.get)

@@ -52,11 +52,14 @@ def window_metrics(probs, truth, thresholds):
     }
 
 
-def line_scores(token_probs, line_of_token):
-    """Per line: max token probability over labels and over the line's tokens."""
+def line_scores(token_probs, line_of_token, code_lines=None):
+    """Per line: max token probability over labels and over the line's tokens. With
+    `code_lines`, only those lines are scored: serving never puts a finding on a blank or
+    comment-only line, so validation must not choose the line threshold on them either."""
+    keep = set(code_lines) if code_lines is not None else None
     scores = {}
     for prob, line in zip(token_probs.max(-1), line_of_token):
-        if line < 0:
+        if line < 0 or (keep is not None and line not in keep):
             continue
         if prob > scores.get(line, -1.0):
             scores[line] = float(prob)

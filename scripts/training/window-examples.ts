@@ -1,3 +1,4 @@
+import { holdsCode } from "../../src/model/findings-from-scores.js";
 import type { Tokenizer } from "../../src/tokenizer/index.js";
 import type { Window } from "../../src/windows/window.js";
 
@@ -27,6 +28,8 @@ export interface WindowExample {
   tokenLabels: number[][];
   /** Label indices of the window: the record's CWEs when a marked line is inside it. */
   windowLabels: number[];
+  /** File lines of the window that can hold a finding in serving (not blank, not comment-only). */
+  codeLines: number[];
 }
 
 /**
@@ -72,6 +75,7 @@ export function labelWindows(
       lineOfToken: fileLines,
       tokenLabels: onMarked.map((on) => (on ? [...labels] : [])),
       windowLabels: hit ? [...labels] : [],
+      codeLines: window.lines.flatMap((line, index) => (holdsCode(line) ? [window.lineNumbers[index] ?? -1] : [])),
     };
   });
 }

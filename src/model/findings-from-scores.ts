@@ -115,8 +115,8 @@ function byPosition(a: Finding, b: Finding): number {
   return (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.line - b.line || (a.cwe < b.cwe ? -1 : a.cwe > b.cwe ? 1 : 0);
 }
 
-/** False for a blank or comment-only line. */
-function holdsCode(line: string): boolean {
+/** False for a blank or comment-only line: no finding starts on or spans one (training's localization skips them too). */
+export function holdsCode(line: string): boolean {
   const text = line.trim();
   return text !== "" && !text.startsWith("#");
 }

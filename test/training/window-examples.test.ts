@@ -37,6 +37,12 @@ describe("labelWindows", () => {
     expect(new Set(example?.lineOfToken.slice(1))).toEqual(new Set([1, 2, 40]));
   });
 
+  test("codeLines leaves out blank and comment-only lines, which serving never flags", () => {
+    const win: Window = { path: "x.py", lines: ["a = 1", "", "  # note", "b = a  # trailing"], lineNumbers: [7, 8, 9, 10], focusLines: [7] };
+    const [example] = labelWindows(record({ lines: [7] }), [win], tokenizer, labelIndex, 256);
+    expect(example?.codeLines).toEqual([7, 10]);
+  });
+
   test("truncation keeps ids, lines and labels aligned", () => {
     const [example] = labelWindows(record({ lines: [3] }), [window([1, 2, 3])], tokenizer, labelIndex, 10);
     expect(example?.ids).toHaveLength(10);
