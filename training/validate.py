@@ -1,0 +1,71 @@
+"""Scores fine-tuned models on today's validation windows, side by side.
+
+Fine-tuning records validation figures on the validation split of its own day; when the split
+grows (e.g. the whole-module `vf-` families), those figures no longer compare. This re-scores
+each model on the same windows, with thresholds chosen the way fine-tuning chooses them, and
+splits the table into snippet families and whole-module (`vf-`) families.
+
+  /usr/bin/python3 training/validate.py training/runs/finetune-factored/model.pt training/runs/finetune/model.pt
+"""
+import argparse
+import os
+
+import numpy as np
+import torch
+
+from common import setup_torch
+from finetune import choose_thresholds, localization, predict, read_windows
+from metrics import window_metrics
+from model import Classifier, Config
+
+
+def load(path):
+    saved = torch.load(path)
+    model = Classifier(Config.from_dict(saved["config"]), len(saved["labels"]), saved["windowPool"])
+    model.load_state_dict(saved["state"])
+    return model, saved
+
+
+def figures(rows, wp, tp, thresholds, line_threshold):
+    truth = np.zeros_like(wp, dtype=bool)
+    for i, r in enumerate(rows):
+        truth[i, r["windowLabels"]] = True
+    m = window_metrics(wp, truth, thresholds)
+    loc = localization(rows, tp, wp, thresholds, line_threshold)
+    return {"windows": len(rows), "positives": int(truth.any(1).sum()), "P": m["binary"]["precision"],
+            "R": m["binary"]["recall"], "F1": m["binary"]["f1"], "macro": m["macroF1"],
+            "score": round(0.5 * m["binary"]["f1"] + 0.5 * m["macroF1"], 4), "top line": loc["topLineAccuracy"]}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("models", nargs="+", help="model.pt files written by finetune.py")
+    p.add_argument("--windows", default="training/cache")
+    p.add_argument("--threshold-floor", type=float, default=0.15)
+    p.add_argument("--threads", type=int, default=2)
+    args = p.parse_args()
+    setup_torch(args.threads, 4321)
+    val = read_windows(os.path.join(args.windows, "windows-validation.jsonl"), 0)
+    whole = [r["family"].startswith("vf-") for r in val]
+    parts = {"all": list(range(len(val))), "snippets": [i for i, w in enumerate(whole) if not w],
+             "whole modules (vf-)": [i for i, w in enumerate(whole) if w]}
+    cols = ["windows", "positives", "P", "R", "F1", "macro", "score", "top line"]
+    print(f"| model | part | threshold | {' | '.join(cols)} |")
+    print("|---|---|---|" + "---|" * len(cols))
+    for path in args.models:
+        model, saved = load(path)
+        wp, tp = predict(model, val, len(saved["labels"]))
+        # Re-chosen on today's validation (global policy), and the model's own shipped ones.
+        chosen, line_t, _ = choose_thresholds(val, wp, tp, args.threshold_floor, "global")
+        own = np.array([saved["thresholds"][label] for label in saved["labels"]], dtype=np.float32)
+        for name, thresholds, lt in (("re-chosen", chosen, line_t), ("its own", own, saved["lineThreshold"])):
+            for part, idx in parts.items():
+                if not idx:
+                    continue
+                f = figures([val[i] for i in idx], wp[idx], [tp[i] for i in idx], thresholds, lt)
+                label = f"{name} {float(thresholds.max()):.2f}"
+                print(f"| {path} | {part} | {label} | " + " | ".join(str(f[c]) for c in cols) + " |")
+
+
+if __name__ == "__main__":
+    main()
