@@ -75,6 +75,12 @@ def assign_splits(families) -> dict:
 SPLIT = assign_splits(FAMILIES)
 
 
+# Whole-module families name the concrete stack they imitate; the record's `framework` field
+# keeps the schema's coarser kinds (a Celery task and a Kafka consumer are both "pipeline").
+FRAMEWORK_KIND = {"celery": "pipeline", "queue": "pipeline", "kafka": "pipeline", "sqs": "pipeline",
+                  "drf": "django", "sdk": "script"}
+
+
 def make_ctx(f, i: int, salt: str = "") -> Ctx:
     rng = random.Random(f"{f.name}/{i}/{salt}")
     fw = rng.choice(f.fws)
@@ -115,7 +121,7 @@ def build_family(f) -> list[dict]:
         if k in seen or ks in seen:
             continue
         seen.update((k, ks))
-        fw = spec.fw or c.fw
+        fw = FRAMEWORK_KIND.get(spec.fw or c.fw, spec.fw or c.fw)
         vid, sid = f"{f.name}-{made:03d}-v", f"{f.name}-{made:03d}-s"
         note = spec.notes or ""
         ctxnote = f"fw={c.fw} src={c.src} style={c.style} helper={c.wrap}"
@@ -140,7 +146,7 @@ def build_family(f) -> list[dict]:
                 continue
             seen.add(k)
             out.append(dict(id=f"{f.name}-hn{hi}-{hmade:03d}", label="safe", cwes=[], code=code, lines=[],
-                            family=f.name, framework=spec.fw or c.fw, twin=None, hard_negative=True,
+                            family=f.name, framework=FRAMEWORK_KIND.get(spec.fw or c.fw, spec.fw or c.fw), twin=None, hard_negative=True,
                             author=author, reviewer="",
                             notes=f"hard negative near {f.cwe}: {spec.notes or 'looks like the sink but is safe'}",
                             split=SPLIT[f.name], augmented_from=None))

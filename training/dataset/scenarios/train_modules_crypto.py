@@ -693,11 +693,13 @@ def mod_sso_unverified(c):
     issuer = c.pick("https://login.partner-idp.com/", "https://sso.corp-auth.net", "https://id.example-hr.io")
     if shape == "options":
         vline = 'claims = jwt.decode(token, options={"verify_signature": False})  #@V'
-        sline = 'claims = jwt.decode(token, jwks.get_signing_key_from_jwt(token).key, algorithms=["RS256"])'
+        sline = ('claims = jwt.decode(token, jwks.get_signing_key_from_jwt(token).key, algorithms=["RS256"], '
+                 'audience=AUDIENCE)')
         extra = ""
     else:
         vline = 'claims = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))  #@V'
-        sline = 'claims = jwt.decode(token, jwks.get_signing_key_from_jwt(token).key, algorithms=["RS256"])'
+        sline = ('claims = jwt.decode(token, jwks.get_signing_key_from_jwt(token).key, algorithms=["RS256"], '
+                 'audience=AUDIENCE)')
         extra = "import base64\n        "
     head = f'''
         """Single sign-on for the {w} dashboard: exchange the partner IdP token for a local session."""
@@ -1393,10 +1395,10 @@ def mod_refund_log(c):
     shape = c.pick("pct", "fstr")
     if shape == "pct":
         vline = f'{lg}.info("refund requested for {w} %s by %s: %s", {w}_id, actor, {field})  #@V'
-        sline = f'{lg}.info("refund requested for {w} %s by %s: %r", {w}_id, actor, {field})'
+        sline = f'{lg}.info("refund requested for {w} %s by %r: %r", {w}_id, actor, {field})'
     else:
         vline = f'{lg}.info(f"refund requested for {w} {{{w}_id}} by {{actor}}: {{{field}}}")  #@V'
-        sline = f'{lg}.info("refund requested for {w} %s by %s: %r", {w}_id, actor, {field})'
+        sline = f'{lg}.info("refund requested for {w} %s by %r: %r", {w}_id, actor, {field})'
     if c.fw == "flask":
         src = f'{field} = str(body.get("{field}", ""))[:500]  #@S'
         entry = f'''

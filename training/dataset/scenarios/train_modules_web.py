@@ -385,7 +385,7 @@ def mod_settings_csrf(c):
         thing, Thing, verb = "webhook", "Webhook", "delete"
     if c.fw == "flask":
         tmpl = '''
-            """Workspace settings for $w owners: $thing listing, creation and removal."""
+            """Workspace settings for $w owners: $thing listing, creation and removal (Flask-WTF CSRFProtect is on app-wide)."""
             from __future__ import annotations
 
             import logging
@@ -883,7 +883,7 @@ def mod_login_redirect_hn(c):
             parts = urlsplit(target)
             if not parts.netloc:
                 return target.startswith("/") and not target.startswith("//") and "\\\\" not in target
-            return parts.scheme == "https" and parts.hostname in ALLOWED_HOSTS
+            return parts.scheme == "https" and parts.hostname in ALLOWED_HOSTS and "\\\\" not in target
 
 
         def _target() -> str:
@@ -1963,7 +1963,7 @@ def mod_apikey_prefix(c):
 
 
             def _new_key() -> tuple[str, str]:
-                raw = "$w_" + secrets.token_urlsafe(32)
+                raw = secrets.token_urlsafe(32)
                 return raw, raw[:PREFIX_LEN]
 
 
@@ -2057,7 +2057,7 @@ def mod_apikey_prefix(c):
             @bp.post("/keys")
             @login_required
             def create_key():
-                raw = "$w_" + secrets.token_urlsafe(32)
+                raw = secrets.token_urlsafe(32)
                 key = ApiKey(user_id=current_user.id, prefix=raw[:PREFIX_LEN], digest=_digest(raw),
                              label=(request.form.get("label") or "default")[:60])
                 db.session.add(key)

@@ -905,7 +905,7 @@ def dump_effective(config: PipelineConfig) -> str:
 def vf_xss_django(c):
     per = c.pick("20", "30", "50")
     shape = c.pick("join", "loop")
-    line_v = ('        f\'<li class="comment" id="c{cm.pk}"><strong>{cm.author_name}</strong> \'\n'
+    line_v = ('        f\'<li class="comment" id="c{cm.pk}"><strong>{cm.author_name}</strong> \'  #@V\n'
               '        f\'<time>{cm.created:%d %b %Y}</time><p>{cm.body}</p></li>\'  #@V')
     line_s = ('        format_html(\n'
               '            \'<li class="comment" id="c{}"><strong>{}</strong> <time>{}</time><p>{}</p></li>\',\n'
@@ -1226,13 +1226,13 @@ def vf_idor_fastapi(c):
     owner = c.pick("account_id", "customer_id", "tenant_id")
     action = c.pick("pdf", "resend")
     if action == "pdf":
-        tail = '''    pdf = render_pdf(doc)
+        tail = '''    pdf = render_pdf(doc)  #@V
     log.info("user %s downloaded ${w} %s", user.id, doc.number)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{doc.number}.pdf"'})'''
         route = '@router.get("/{doc_id}/pdf")\ndef download_pdf('
     else:
-        tail = '''    send_document_email.delay(doc.id, to=doc.billing_email)
+        tail = '''    send_document_email.delay(doc.id, to=doc.billing_email)  #@V
     log.info("user %s re-sent ${w} %s", user.id, doc.number)
     return {"queued": True, "number": doc.number}'''
         route = '@router.post("/{doc_id}/resend")\ndef resend_document('
@@ -1420,7 +1420,7 @@ class RefundRequestViewSet(mixins.CreateModelMixin, mixins.ListModelMixin,
         if refund.status != "pending":
             return Response({"detail": "already decided"}, status=status.HTTP_409_CONFLICT)
         with transaction.atomic():
-            issue_refund(refund.${w}_id, refund.amount, reference=f"refund-{refund.pk}")
+            issue_refund(refund.${w}_id, refund.amount, reference=f"refund-{refund.pk}")  #@V
             decision = self._decide(refund, "approved")
         log.info("refund %s approved by %s", decision.refund_id, decision.decided_by)
         return Response(RefundRequestSerializer(refund).data)
@@ -1461,7 +1461,7 @@ def vf_hardcoded_etl(c):
                         '    s3 = boto3.client("s3", region_name=REGION)')
         extra = f'BUCKET = "{bucket}"\nREGION = os.environ.get("AWS_REGION", "eu-central-1")\n'
     else:
-        imp = "import smtplib\nfrom email.message import EmailMessage"
+        imp = "import smtplib\nimport ssl\nfrom email.message import EmailMessage"
         deliver_v = '''def deliver(path: Path, day: date) -> str:
     msg = EmailMessage()
     msg["Subject"] = f"${W} export {day.isoformat()}"
@@ -1470,7 +1470,7 @@ def vf_hardcoded_etl(c):
     msg.set_content(f"Attached: ${w} export for {day.isoformat()}.")
     msg.add_attachment(path.read_bytes(), maintype="application", subtype="gzip", filename=path.name)
     with smtplib.SMTP(SMTP_HOST, 587, timeout=30) as smtp:
-        smtp.starttls()
+        smtp.starttls(context=ssl.create_default_context())
         smtp.login(SENDER, "Qx7!mR2p-finance")  #@V
         smtp.send_message(msg)
     return ", ".join(RECIPIENTS)'''
@@ -2393,7 +2393,7 @@ async def list_${w}s(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text="$qp must be positive")
     category = request.query.get("category")
     async with request.app["pool"].acquire() as conn:
-        rows = await conn.fetch(LIST_SQL, category, page_size, (page - 1) * page_size)
+        rows = await conn.fetch(LIST_SQL, category, page_size, (page - 1) * page_size)  #@V
     items = [CatalogItem(**dict(r)).to_json() for r in rows]
     log.debug("listed %d ${w}s (page %d)", len(items), page)
     return web.json_response({"page": page, "$qp": page_size, "items": items})
