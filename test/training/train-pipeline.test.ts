@@ -86,6 +86,17 @@ describeIfTorch("training pipeline on a tiny configuration", () => {
     expect(Object.keys(summary.thresholds)).toEqual(["CWE-78", "CWE-89"]);
     for (const t of Object.values(summary.thresholds) as number[]) expect(t).toBeGreaterThanOrEqual(0.15);
 
+    // validate.py re-scores a model on today's validation windows; with the thresholds re-chosen
+    // as fine-tuning chooses them it must reproduce fine-tuning's own validation F1.
+    const table = python("validate.py", [join(finetuneOut, "model.pt"), "--windows", cache, "--threads", "1"]);
+    const cells = (line: string | undefined) => (line ?? "").split("|").map((cell) => cell.trim());
+    const lines = table.split("\n");
+    const f1Column = cells(lines.find((line) => line.startsWith("| model |"))).indexOf("F1");
+    const allRow = cells(lines.find((line) => line.includes("| all | re-chosen")));
+    expect(f1Column).toBeGreaterThan(0);
+    expect(allRow[f1Column]).toMatch(/^\d/);
+    expect(Number(allRow[f1Column])).toBeCloseTo(summary.eval.validation.binary.f1, 4);
+
     const bundle = join(dir, "bundle");
     python("export.py", ["--model", join(finetuneOut, "model.pt"), "--cache", cache, "--data", data,
       "--out", bundle, "--pretrain-dir", pretrainOut]);
