@@ -38,6 +38,22 @@ const { owner, repo, number } = SAMPLE_REPO;
  * add its entry.
  */
 const EXPECTED_BY_MODEL: Record<string, { version: string; comments: [string, number, number, string][]; conclusion: string }> = {
+  // cwe-review-small 0.4.0 (whole-module training families, input noise), at its shared threshold
+  // 0.39. All three planted weaknesses get the right CWE: the shell=True command now spans its
+  // call (CWE-78, lines 8-9), yaml.load (CWE-502), and the f-string SQL, though only on line 17,
+  // the line after the execute. The same two false alarms as 0.3.0: the list-form subprocess
+  // call, now named CWE-78, and the parameterised COUNT query (CWE-89).
+  "c41e46f079288471cd90ba1f649258446de76f19fca2fb79243998474a48cbca": {
+    version: "0.4.0",
+    comments: [
+      ["app/db.py", 17, 17, "CWE-89"],
+      ["app/thumbnails.py", 8, 9, "CWE-78"],
+      ["app/thumbnails.py", 13, 14, "CWE-78"],
+      ["app/db.py", 22, 23, "CWE-89"],
+      ["app/settings.py", 12, 12, "CWE-502"],
+    ],
+    conclusion: "failure",
+  },
   // cwe-review-small 0.3.0 (factored CWE head), at the default threshold (the model's shared
   // threshold 0.36). It names all three planted weaknesses with the right CWE: the f-string SQL
   // (CWE-89, db.py 16-17), the shell=True command (CWE-78, though on line 9, one below the call
