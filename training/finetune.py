@@ -50,9 +50,10 @@ def parse_args():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=4321)
     p.add_argument("--window-pool", choices=["cls_mean", "token_max", "factored"], default="factored")
-    p.add_argument("--input-mask", type=float, default=0.0,
-                   help="share of training tokens replaced by [MASK] (noise against memorising names)")
-    p.add_argument("--dropout", type=float, default=None, help="override the encoder's dropout")
+    p.add_argument("--input-mask", type=float, default=0.1,
+                   help="share of training tokens replaced by [MASK] (noise against memorising names; 0.4.0: 0.1)")
+    p.add_argument("--dropout", type=float, default=0.15,
+                   help="the encoder's dropout in fine-tuning (pretraining used 0.1; 0.4.0: 0.15)")
     p.add_argument("--background", default="", help="extra negative windows file in --windows (export-background.ts)")
     p.add_argument("--limit", type=int, default=0, help="use only the first N windows per split (tests)")
     # Used only with --init none (tests): shape of a random encoder.
