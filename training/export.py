@@ -20,7 +20,7 @@ import onnx
 import torch
 
 from common import git_commit, log, write_json
-from model import Classifier, Config
+from model import Classifier, Config, classifier_from
 
 OPSET = 14
 SPECIAL = {"pad": 0, "cls": 1, "sep": 2, "mask": 3, "unk": 4}
@@ -80,9 +80,7 @@ def build(args, vocab_size):
     torch.manual_seed(args.seed)
     if args.model:
         saved = torch.load(args.model)
-        cfg = Config.from_dict(saved["config"])
-        model = Classifier(cfg, len(saved["labels"]), saved.get("windowPool", "cls_mean"))
-        model.load_state_dict(saved["state"])
+        model = classifier_from(saved)
         return model, saved["labels"], saved["thresholds"], saved["lineThreshold"], saved["training"], saved["eval"]
     labels = load_json(os.path.join(args.cache, "labels.json"), None)
     if labels is None:

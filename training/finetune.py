@@ -21,7 +21,7 @@ import torch.nn.functional as F
 
 from common import atomic_save, fmt_seconds, log, setup_torch, write_json
 from metrics import choose_label_thresholds, f1_counts, line_scores, window_metrics
-from model import Classifier, Config
+from model import Classifier, Config, classifier_from
 
 PAD = 0
 
@@ -246,16 +246,16 @@ def main():
         pretrained = None
     else:
         saved = torch.load(args.init)
-        cfg = Config.from_dict(saved["config"])
-        if args.dropout is not None:
-            cfg.dropout = args.dropout
         if "state" in saved:
             # A fine-tuned model.pt: continue from it (encoder and heads) with a fresh schedule.
             if saved["labels"] != labels or saved.get("windowPool") != args.window_pool:
                 raise SystemExit(f"{args.init} has other labels or another --window-pool than this run")
-            model = Classifier(cfg, n_labels, args.window_pool)
-            model.load_state_dict(saved["state"])
+            model = classifier_from(saved, args.dropout)
+            cfg = model.encoder.cfg
         else:
+            cfg = Config.from_dict(saved["config"])
+            if args.dropout is not None:
+                cfg.dropout = args.dropout
             model = Classifier(cfg, n_labels, args.window_pool)
             model.encoder.load_state_dict(saved["encoder"])
         pretrained = args.init

@@ -174,3 +174,14 @@ def count_params(module, include_embeddings=True):
             continue
         total += p.numel()
     return total
+
+
+def classifier_from(saved, dropout=None):
+    """The Classifier of a model.pt written by finetune.py (`torch.load`ed), with its weights.
+    Checkpoints from before `windowPool` was recorded used the cls_mean pool."""
+    cfg = Config.from_dict(saved["config"])
+    if dropout is not None:
+        cfg.dropout = dropout
+    model = Classifier(cfg, len(saved["labels"]), saved.get("windowPool", "cls_mean"))
+    model.load_state_dict(saved["state"])
+    return model

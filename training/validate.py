@@ -16,14 +16,7 @@ import torch
 from common import setup_torch
 from finetune import choose_thresholds, localization, predict, read_windows
 from metrics import window_metrics
-from model import Classifier, Config
-
-
-def load(path):
-    saved = torch.load(path)
-    model = Classifier(Config.from_dict(saved["config"]), len(saved["labels"]), saved["windowPool"])
-    model.load_state_dict(saved["state"])
-    return model, saved
+from model import classifier_from
 
 
 def figures(rows, wp, tp, thresholds, line_threshold):
@@ -53,7 +46,8 @@ def main():
     print(f"| model | part | threshold | {' | '.join(cols)} |")
     print("|---|---|---|" + "---|" * len(cols))
     for path in args.models:
-        model, saved = load(path)
+        saved = torch.load(path)
+        model = classifier_from(saved)
         wp, tp = predict(model, val, len(saved["labels"]))
         # Re-chosen on today's validation (global policy), and the model's own shipped ones.
         chosen, line_t, _ = choose_thresholds(val, wp, tp, args.threshold_floor, "global")

@@ -24,13 +24,13 @@ function sum(rows: FalseAlarmRow[], name: string): FalseAlarmRow {
   });
 }
 
-/** Groupings the issue quotes upstream Bandit for. */
 /** What the "base model" row is, since its figures depend on how untrained heads happen to score. */
 const BASE_NOTE =
   "The base model is the pretrained encoder with freshly initialised (seeded) heads at threshold 0.5 for every CWE: the paper's " +
   "'base model fails' row. How it fails depends on the head: the per-label sigmoids of 0.1.0 and 0.2.0 scored about 0.5 everywhere " +
   "and flagged almost every sample; the factored head (0.3.0 on) gives each CWE about sigmoid(0)/41 ≈ 0.01 and reports nothing.";
 
+/** Groupings the issue quotes upstream Bandit for. */
 export function falseAlarmTotals(rows: FalseAlarmRow[]): { withoutDjango: FalseAlarmRow; all: FalseAlarmRow } {
   return {
     withoutDjango: sum(rows.filter((r) => r.name !== "django"), "Flask + requests + Werkzeug + Jinja2"),

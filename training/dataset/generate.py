@@ -59,10 +59,11 @@ def assign_splits(families) -> dict:
     by_group: dict = {}
     out = {}
     for f in families:
-        if f.module.split(".")[-1].startswith("train_"):
+        module = f.module.split(".")[-1]
+        if module.startswith("train_"):
             out[f.name] = "train"
             continue
-        if f.module.split(".")[-1].startswith("valfiles_"):
+        if module.startswith("valfiles_"):
             out[f.name] = "validation"
             continue
         by_group.setdefault(group_of(f.cwe), []).append(f.name)
@@ -79,6 +80,11 @@ SPLIT = assign_splits(FAMILIES)
 # keeps the schema's coarser kinds (a Celery task and a Kafka consumer are both "pipeline").
 FRAMEWORK_KIND = {"celery": "pipeline", "queue": "pipeline", "kafka": "pipeline", "sqs": "pipeline",
                   "drf": "django", "sdk": "script"}
+
+
+def framework_kind(spec, c) -> str:
+    fw = spec.fw or c.fw
+    return FRAMEWORK_KIND.get(fw, fw)
 
 
 def make_ctx(f, i: int, salt: str = "") -> Ctx:
@@ -121,7 +127,7 @@ def build_family(f) -> list[dict]:
         if k in seen or ks in seen:
             continue
         seen.update((k, ks))
-        fw = FRAMEWORK_KIND.get(spec.fw or c.fw, spec.fw or c.fw)
+        fw = framework_kind(spec, c)
         vid, sid = f"{f.name}-{made:03d}-v", f"{f.name}-{made:03d}-s"
         note = spec.notes or ""
         ctxnote = f"fw={c.fw} src={c.src} style={c.style} helper={c.wrap}"
@@ -146,7 +152,7 @@ def build_family(f) -> list[dict]:
                 continue
             seen.add(k)
             out.append(dict(id=f"{f.name}-hn{hi}-{hmade:03d}", label="safe", cwes=[], code=code, lines=[],
-                            family=f.name, framework=FRAMEWORK_KIND.get(spec.fw or c.fw, spec.fw or c.fw), twin=None, hard_negative=True,
+                            family=f.name, framework=framework_kind(spec, c), twin=None, hard_negative=True,
                             author=author, reviewer="",
                             notes=f"hard negative near {f.cwe}: {spec.notes or 'looks like the sink but is safe'}",
                             split=SPLIT[f.name], augmented_from=None))
