@@ -1,4 +1,4 @@
-import { Job, UnrecoverableError, Worker } from "bullmq";
+import { type Job, UnrecoverableError, Worker } from "bullmq";
 import { isPermanentError } from "../errors/permanent-error.js";
 import type { ReviewJob } from "../job/job.js";
 import { createRedisConnection } from "./redis-connection.js";
@@ -84,16 +84,15 @@ export function createReviewWorker(options: ReviewWorkerOptions): ReviewWorker {
     ...(options.maxStalledCount === undefined ? {} : { maxStalledCount: options.maxStalledCount }),
   });
   worker.on("error", (error) => options.onError?.(error));
-  worker.on("failed", (job, error) => options.onError?.(error, job?.data));
-  // A job whose worker died (crash, OOM kill) too often is failed by BullMQ's stalled-job
-  // check inside Redis, without our processor running and without a local `failed` event
-  // (bullmq worker.js moveStalledJobsToWait emits only `stalled`): close its check run here.
-  worker.on("stalled", (jobId) => {
-    if (gaveUp.has(jobId)) return;
-    void (async () => {
-      const job = await Job.fromId<ReviewJob>(worker, jobId);
-      if (job !== undefined && (await job.isFailed())) await giveUp(job, new StalledJobError(job.failedReason));
-    })().catch((error: unknown) => options.onError?.(error instanceof Error ? error : new Error(String(error))));
+  worker.on("failed", (job, error) => {
+    options.onError?.(error, job?.data);
+    // A job whose worker died (crash, OOM kill) too often gets a deferred failure from BullMQ's
+    // stalled-job check (bullmq 6, moveStalledJobsToWait.lua sets `defa` and moves it back to
+    // wait); the next worker to take it fails it without running our processor, so the
+    // processor never gives up on it: close its check run here.
+    if (job?.deferredFailure && job.id !== undefined && !gaveUp.has(job.id)) {
+      void giveUp(job, new StalledJobError(job.deferredFailure));
+    }
   });
   return {
     worker,
