@@ -1,13 +1,16 @@
 """Scores fine-tuned models on today's validation windows, side by side.
 
 Fine-tuning records validation figures on the validation split of its own day; when the split
-grows (e.g. the whole-module `vf-` families), those figures no longer compare. This re-scores
-each model on the same windows, with thresholds chosen the way fine-tuning chooses them, and
-splits the table into snippet families and whole-module (`vf-`) families.
+grows (e.g. the whole-module `valfiles_*` families), those figures no longer compare. This
+re-scores each model on the same windows, with thresholds chosen the way fine-tuning chooses
+them, and splits the table into snippet families and whole-module families (those written in
+`scenarios/valfiles_*.py`, found through the `author` field of data/validation.jsonl), in all
+and per module.
 
   /usr/bin/python3 training/validate.py training/runs/finetune-factored/model.pt training/runs/finetune/model.pt
 """
 import argparse
+import json
 import os
 
 import numpy as np
@@ -30,18 +33,40 @@ def figures(rows, wp, tp, thresholds, line_threshold):
             "score": round(0.5 * m["binary"]["f1"] + 0.5 * m["macroF1"], 4), "top line": loc["topLineAccuracy"]}
 
 
+def whole_module_parts(val, data_path):
+    """Part name -> window indices for the whole-module families, in all and per valfiles_* module.
+
+    A family counts as whole-module when its examples were written by a `valfiles_*` scenario
+    module (the `author` field); families missing from the data file count as snippets."""
+    module_of = {}
+    if os.path.exists(data_path):
+        with open(data_path) as f:
+            for line in f:
+                if line.strip():
+                    rec = json.loads(line)
+                    module_of[rec["family"]] = os.path.splitext(os.path.basename(rec.get("author", "")))[0]
+    modules = [module_of.get(r["family"], "") for r in val]
+    whole = [m.startswith("valfiles_") for m in modules]
+    parts = {"all": list(range(len(val))), "snippets": [i for i, w in enumerate(whole) if not w],
+             "whole modules": [i for i, w in enumerate(whole) if w]}
+    names = sorted({m for m, w in zip(modules, whole) if w})
+    if len(names) > 1:
+        for name in names:
+            parts[f"whole modules ({name})"] = [i for i, m in enumerate(modules) if m == name]
+    return parts
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("models", nargs="+", help="model.pt files written by finetune.py")
     p.add_argument("--windows", default="training/cache")
+    p.add_argument("--data", default="data/validation.jsonl", help="validation examples (to find whole-module families)")
     p.add_argument("--threshold-floor", type=float, default=0.15)
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args()
     setup_torch(args.threads, 4321)
     val = read_windows(os.path.join(args.windows, "windows-validation.jsonl"), 0)
-    whole = [r["family"].startswith("vf-") for r in val]
-    parts = {"all": list(range(len(val))), "snippets": [i for i, w in enumerate(whole) if not w],
-             "whole modules (vf-)": [i for i, w in enumerate(whole) if w]}
+    parts = whole_module_parts(val, args.data)
     cols = ["windows", "positives", "P", "R", "F1", "macro", "score", "top line"]
     print(f"| model | part | threshold | {' | '.join(cols)} |")
     print("|---|---|---|" + "---|" * len(cols))

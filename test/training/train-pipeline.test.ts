@@ -88,7 +88,7 @@ describeIfTorch("training pipeline on a tiny configuration", () => {
 
     // validate.py re-scores a model on today's validation windows; with the thresholds re-chosen
     // as fine-tuning chooses them it must reproduce fine-tuning's own validation F1.
-    const table = python("validate.py", [join(finetuneOut, "model.pt"), "--windows", cache, "--threads", "1"]);
+    const table = python("validate.py", [join(finetuneOut, "model.pt"), "--windows", cache, "--data", join(data, "validation.jsonl"), "--threads", "1"]);
     const cells = (line: string | undefined) => (line ?? "").split("|").map((cell) => cell.trim());
     const lines = table.split("\n");
     const f1Column = cells(lines.find((line) => line.startsWith("| model |"))).indexOf("F1");
