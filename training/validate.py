@@ -8,6 +8,12 @@ them, and splits the table into snippet families and whole-module families (thos
 and per module.
 
   /usr/bin/python3 training/validate.py training/runs/finetune-factored/model.pt training/runs/finetune/model.pt
+
+With `--bootstrap N`, the first model is the incumbent: each other model's score difference
+against it (all windows, each at its own thresholds) gets a 95% interval from N paired
+resamples of validation families. Families, not windows, are resampled because a family's
+windows share a scenario and move together. A candidate replaces the shipped model only when
+the whole interval lies above zero.
 """
 import argparse
 import json
@@ -31,6 +37,30 @@ def figures(rows, wp, tp, thresholds, line_threshold):
     return {"windows": len(rows), "positives": int(truth.any(1).sum()), "P": m["binary"]["precision"],
             "R": m["binary"]["recall"], "F1": m["binary"]["f1"], "macro": m["macroF1"],
             "score": round(0.5 * m["binary"]["f1"] + 0.5 * m["macroF1"], 4), "top line": loc["topLineAccuracy"]}
+
+
+def score_of(wp, truth, thresholds):
+    m = window_metrics(wp, truth, thresholds)
+    return 0.5 * m["binary"]["f1"] + 0.5 * m["macroF1"]
+
+
+def paired_bootstrap(val, scored, rounds, seed=4321):
+    """(mean, low, high) of score(candidate) - score(incumbent) over family resamples, per candidate."""
+    truth = np.zeros_like(scored[0][0], dtype=bool)
+    for i, r in enumerate(val):
+        truth[i, r["windowLabels"]] = True
+    by_family = {}
+    for i, r in enumerate(val):
+        by_family.setdefault(r["family"], []).append(i)
+    groups = [np.array(v) for v in by_family.values()]
+    rng = np.random.default_rng(seed)
+    diffs = [[] for _ in scored[1:]]
+    for _ in range(rounds):
+        idx = np.concatenate([groups[k] for k in rng.integers(0, len(groups), len(groups))])
+        base = score_of(scored[0][0][idx], truth[idx], scored[0][1])
+        for d, (wp, th) in zip(diffs, scored[1:]):
+            d.append(score_of(wp[idx], truth[idx], th) - base)
+    return [(float(np.mean(d)), float(np.percentile(d, 2.5)), float(np.percentile(d, 97.5))) for d in diffs]
 
 
 def whole_module_parts(val, data_path):
@@ -63,6 +93,8 @@ def main():
     p.add_argument("--data", default="data/validation.jsonl", help="validation examples (to find whole-module families)")
     p.add_argument("--threshold-floor", type=float, default=0.15)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--bootstrap", type=int, default=0, metavar="N",
+                   help="paired family resamples of each model's score against the first (0: off)")
     args = p.parse_args()
     setup_torch(args.threads, 4321)
     val = read_windows(os.path.join(args.windows, "windows-validation.jsonl"), 0)
@@ -70,6 +102,7 @@ def main():
     cols = ["windows", "positives", "P", "R", "F1", "macro", "score", "top line"]
     print(f"| model | part | threshold | {' | '.join(cols)} |")
     print("|---|---|---|" + "---|" * len(cols))
+    scored = []
     for path in args.models:
         saved = torch.load(path)
         model = classifier_from(saved)
@@ -77,6 +110,7 @@ def main():
         # Re-chosen on today's validation (global policy), and the model's own shipped ones.
         chosen, line_t, _ = choose_thresholds(val, wp, tp, args.threshold_floor, "global")
         own = np.array([saved["thresholds"][label] for label in saved["labels"]], dtype=np.float32)
+        scored.append((wp, own))
         for name, thresholds, lt in (("re-chosen", chosen, line_t), ("its own", own, saved["lineThreshold"])):
             for part, idx in parts.items():
                 if not idx:
@@ -84,6 +118,14 @@ def main():
                 f = figures([val[i] for i in idx], wp[idx], [tp[i] for i in idx], thresholds, lt)
                 label = f"{name} {float(thresholds.max()):.2f}"
                 print(f"| {path} | {part} | {label} | " + " | ".join(str(f[c]) for c in cols) + " |")
+    if args.bootstrap and len(scored) > 1:
+        print(f"\nScore against {args.models[0]} (its own thresholds, all windows), "
+              f"{args.bootstrap} paired resamples of {len({r['family'] for r in val})} families:\n")
+        print("| model | mean difference | 95% interval | better? |")
+        print("|---|---|---|---|")
+        for path, (mean, lo, hi) in zip(args.models[1:], paired_bootstrap(val, scored, args.bootstrap)):
+            verdict = "yes" if lo > 0 else ("worse" if hi < 0 else "not shown")
+            print(f"| {path} | {mean:+.4f} | {lo:+.4f} to {hi:+.4f} | {verdict} |")
 
 
 if __name__ == "__main__":

@@ -87,8 +87,10 @@ describeIfTorch("training pipeline on a tiny configuration", () => {
     for (const t of Object.values(summary.thresholds) as number[]) expect(t).toBeGreaterThanOrEqual(0.15);
 
     // validate.py re-scores a model on today's validation windows; with the thresholds re-chosen
-    // as fine-tuning chooses them it must reproduce fine-tuning's own validation F1.
-    const table = python("validate.py", [join(finetuneOut, "model.pt"), "--windows", cache, "--data", join(data, "validation.jsonl"), "--threads", "1"]);
+    // as fine-tuning chooses them it must reproduce fine-tuning's own validation F1. The model
+    // against itself is the bootstrap's fixed point: every paired resample differs by exactly 0.
+    const model = join(finetuneOut, "model.pt");
+    const table = python("validate.py", [model, model, "--bootstrap", "20", "--windows", cache, "--data", join(data, "validation.jsonl"), "--threads", "1"]);
     const cells = (line: string | undefined) => (line ?? "").split("|").map((cell) => cell.trim());
     const lines = table.split("\n");
     const f1Column = cells(lines.find((line) => line.startsWith("| model |"))).indexOf("F1");
@@ -96,6 +98,7 @@ describeIfTorch("training pipeline on a tiny configuration", () => {
     expect(f1Column).toBeGreaterThan(0);
     expect(allRow[f1Column]).toMatch(/^\d/);
     expect(Number(allRow[f1Column])).toBeCloseTo(summary.eval.validation.binary.f1, 4);
+    expect(cells(lines.find((line) => line.includes("| +0.0000 |")))).toEqual(["", model, "+0.0000", "+0.0000 to +0.0000", "not shown", ""]);
 
     const bundle = join(dir, "bundle");
     python("export.py", ["--model", join(finetuneOut, "model.pt"), "--cache", cache, "--data", data,
