@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { WindowCutter } from "../../src/windows/cut-windows.js";
 import { loadChallenge } from "./datasets.js";
-import { evaluateChallenge, type ChallengeResult } from "./evaluate-challenge.js";
+import { challengeIntervals, evaluateChallenge, type ChallengeResult } from "./evaluate-challenge.js";
+import type { Reported } from "./evaluate-samples.js";
 import { log, type ModelTool } from "./model-tool.js";
 import { rekey, reportedFromBandit, reportedFromFindings } from "./reported.js";
 import type { EvalResults, Row } from "./results.js";
@@ -20,12 +21,16 @@ export async function evalChallenge(root: string, tools: readonly ModelTool[], c
   const keyOf = new Map(labels.map((l) => [join(dir, l.file), l.file]));
   const files = [...keyOf.keys()];
   log(`challenge set: ${files.length} files`);
+  const score = (reported: ReadonlyMap<string, readonly Reported[]>): ChallengeResult => ({
+    ...evaluateChallenge(labels, reported),
+    intervals: challengeIntervals(labels, reported),
+  });
   const rows: Row<ChallengeResult>[] = [];
   for (const { tool, detector, note } of tools) {
     const { findings } = await scanWithModel(files, { detector, cutter, label: `challenge [${tool}]` });
-    rows.push({ tool, note, result: evaluateChallenge(labels, rekey(reportedFromFindings(findings), keyOf)) });
+    rows.push({ tool, note, result: score(rekey(reportedFromFindings(findings), keyOf)) });
   }
   log("challenge set: bandit");
-  rows.push({ tool: "Bandit 1.6.2", note: "see note", result: evaluateChallenge(labels, rekey(reportedFromBandit(runBandit(files)), keyOf)) });
+  rows.push({ tool: "Bandit 1.6.2", note: "see note", result: score(rekey(reportedFromBandit(runBandit(files)), keyOf)) });
   return { files: files.length, labelled: labels.reduce((n, l) => n + l.findings.length, 0), rows };
 }

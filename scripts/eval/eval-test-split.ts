@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { WindowCutter } from "../../src/windows/cut-windows.js";
 import { loadTestSplit } from "./datasets.js";
-import { evaluateSamples, type SampleResult } from "./evaluate-samples.js";
+import { evaluateSamples, sampleIntervals, type Reported, type SampleResult } from "./evaluate-samples.js";
 import { log, type ModelTool } from "./model-tool.js";
 import { rekey, reportedFromBandit, reportedFromFindings } from "./reported.js";
 import type { EvalResults, Row } from "./results.js";
@@ -30,13 +30,17 @@ export async function evalTestSplit(root: string, tools: readonly ModelTool[], c
     idOf.set(file, sample.id);
     return file;
   });
+  const score = (reported: ReadonlyMap<string, readonly Reported[]>): SampleResult => ({
+    ...evaluateSamples(samples, reported),
+    intervals: sampleIntervals(samples, reported),
+  });
   const rows: Row<SampleResult>[] = [];
   for (const { tool, detector, note } of tools) {
     const { findings } = await scanWithModel(files, { detector, cutter, label: `test split [${tool}]` });
-    rows.push({ tool, note, result: evaluateSamples(samples, rekey(reportedFromFindings(findings), idOf)) });
+    rows.push({ tool, note, result: score(rekey(reportedFromFindings(findings), idOf)) });
   }
   log("test split: bandit");
-  rows.push({ tool: "Bandit 1.6.2", note: "see note", result: evaluateSamples(samples, rekey(reportedFromBandit(runBandit([dir])), idOf)) });
+  rows.push({ tool: "Bandit 1.6.2", note: "see note", result: score(rekey(reportedFromBandit(runBandit([dir])), idOf)) });
   const vulnerable = samples.filter((s) => s.label === "vulnerable").length;
   return { samples: samples.length, vulnerable, safe: samples.length - vulnerable, rows };
 }

@@ -1,3 +1,4 @@
+import { groupBootstrap, type Interval } from "./bootstrap.js";
 import type { ChallengeFile } from "./datasets.js";
 import type { Reported } from "./evaluate-samples.js";
 import { binaryScores, correctCweScores, share, type Labelled, type Scores } from "./metrics.js";
@@ -12,6 +13,8 @@ export interface ChallengeResult {
   localization: ReturnType<typeof share>;
   /** Labelled weaknesses found with the right CWE on a labelled line, of all labelled weaknesses. */
   lineRecall: ReturnType<typeof share>;
+  /** 95% intervals over resampled files (see challengeIntervals). */
+  intervals?: { fileF1: Interval; cweF1: Interval };
 }
 
 /** Scores one tool on the challenge files (`reportedByFile` keyed by the labels' `file`). */
@@ -45,5 +48,14 @@ export function evaluateChallenge(files: readonly ChallengeFile[], reportedByFil
     correctCwe: correctCweScores(items),
     localization: share(located, detectedPairs),
     lineRecall: share(labelledFound, labelled),
+  };
+}
+
+/** 95% intervals of file-level and correct-CWE F1 over resampled files (each file is one author's module). */
+export function challengeIntervals(files: readonly ChallengeFile[], reportedByFile: ReadonlyMap<string, readonly Reported[]>, rounds = 1000): { fileF1: Interval; cweF1: Interval } {
+  const file = (f: ChallengeFile) => f.file;
+  return {
+    fileF1: groupBootstrap(files, file, (resample) => evaluateChallenge(resample, reportedByFile).fileLevel.f1, rounds),
+    cweF1: groupBootstrap(files, file, (resample) => evaluateChallenge(resample, reportedByFile).correctCwe.f1, rounds),
   };
 }

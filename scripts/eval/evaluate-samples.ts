@@ -1,3 +1,4 @@
+import { groupBootstrap, type Interval } from "./bootstrap.js";
 import type { Sample } from "./datasets.js";
 import { binaryScores, lineRange, macroScores, share, type Labelled, type Scores } from "./metrics.js";
 
@@ -14,6 +15,8 @@ export interface SampleResult {
   perCwe: Map<string, Scores>;
   /** Vulnerable samples given a right CWE where a finding of a right CWE covers a marked line. */
   localization: ReturnType<typeof share>;
+  /** 95% intervals over resampled scenario families (see sampleIntervals). */
+  intervals?: { f1: Interval; macroF1: Interval };
 }
 
 /**
@@ -42,6 +45,19 @@ export function evaluateSamples(samples: readonly Sample[], reportedBySample: Re
     if (right.some((r) => r.lines.some((line) => marked.has(line)))) hits++;
   }
   return { binary: binaryScores(items), macro, perCwe, localization: share(hits, detected) };
+}
+
+/**
+ * 95% intervals of binary and macro F1 over resamples of the split's scenario families: how far
+ * the figures could move on another draw of families, so two releases (or a release and a
+ * target) are compared against the noise, not against the third decimal.
+ */
+export function sampleIntervals(samples: readonly Sample[], reportedBySample: ReadonlyMap<string, readonly Reported[]>, rounds = 1000): { f1: Interval; macroF1: Interval } {
+  const family = (sample: Sample) => sample.family;
+  return {
+    f1: groupBootstrap(samples, family, (resample) => evaluateSamples(resample, reportedBySample).binary.f1, rounds),
+    macroF1: groupBootstrap(samples, family, (resample) => evaluateSamples(resample, reportedBySample).macro.f1, rounds),
+  };
 }
 
 /** Lines of a finding-like record. */

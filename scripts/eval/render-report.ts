@@ -1,4 +1,5 @@
 import { BANDIT_DEAD_PLUGINS } from "./bandit-cwes.js";
+import type { Interval } from "./bootstrap.js";
 import type { Scores } from "./metrics.js";
 import type { EvalResults, FalseAlarmRow } from "./results.js";
 
@@ -13,6 +14,8 @@ export const TARGETS = {
 } as const;
 
 const f3 = (x: number) => x.toFixed(3);
+/** A figure with its 95% interval, when one was measured. */
+const withInterval = (x: number, i: Interval | undefined) => (i === undefined ? f3(x) : `${f3(x)} (${f3(i.low)}–${f3(i.high)})`);
 const pct = (s: { value: number; hits: number; total: number }) => `${f3(s.value)} (${s.hits}/${s.total})`;
 const per10k = (count: number, lines: number) => (lines === 0 ? 0 : (count * 10_000) / lines);
 const table = (head: string[], rows: string[][]) =>
@@ -90,15 +93,17 @@ export function renderReport(r: EvalResults): string {
     out.push(
       "The paper's table. Binary: a sample is predicted vulnerable when the tool reports anything on it. Macro: one-vs-rest per CWE the split labels, averaged with equal weight. " +
         "Line localization: of the vulnerable samples the tool gives a right CWE, the share where a finding of a right CWE covers a marked line (any line of the finding's range). " +
-        "Samples are scanned as files, exactly as `cwe-review scan` does.",
+        "Samples are scanned as files, exactly as `cwe-review scan` does. " +
+        "In brackets beside F1: its 95% interval over 1,000 resamples of the split's scenario families (a family's samples share a sink shape and succeed or fail together), " +
+        "so a difference between two releases, or a miss of a target, can be read against the noise.",
       "",
     );
     out.push(
       table(
         ["Tool", "Accuracy", "Precision", "Recall", "F1", "Macro acc.", "Macro P", "Macro R", "Macro F1", "Line localization"],
         t.rows.map(({ tool, result: s, note }) => [
-          tool + (note ? ` (${note})` : ""), f3(s.binary.accuracy), f3(s.binary.precision), f3(s.binary.recall), f3(s.binary.f1),
-          f3(s.macro.accuracy), f3(s.macro.precision), f3(s.macro.recall), f3(s.macro.f1), pct(s.localization),
+          tool + (note ? ` (${note})` : ""), f3(s.binary.accuracy), f3(s.binary.precision), f3(s.binary.recall), withInterval(s.binary.f1, s.intervals?.f1),
+          f3(s.macro.accuracy), f3(s.macro.precision), f3(s.macro.recall), withInterval(s.macro.f1, s.intervals?.macroF1), pct(s.localization),
         ]),
       ),
       "",
@@ -131,15 +136,15 @@ export function renderReport(r: EvalResults): string {
     const c = r.challenge;
     out.push(`## Challenge set (data/challenge: ${c.files} files, ${c.labelled} labelled weaknesses, independent author)`, "");
     out.push(
-      "File level: any finding vs any label per file. Correct CWE: (file, CWE) pairs, micro-averaged. Line localization: of the (file, CWE) pairs a tool gets right, the share where a finding of that CWE covers a labelled line. Line recall: labelled weaknesses found with the right CWE on a labelled line.",
+      "File level: any finding vs any label per file. Correct CWE: (file, CWE) pairs, micro-averaged. Line localization: of the (file, CWE) pairs a tool gets right, the share where a finding of that CWE covers a labelled line. Line recall: labelled weaknesses found with the right CWE on a labelled line. In brackets beside F1: its 95% interval over 1,000 resamples of the files.",
       "",
     );
     out.push(
       table(
         ["Tool", "File P", "File R", "File F1", "File acc.", "CWE P", "CWE R", "CWE F1", "Line localization", "Line recall"],
         c.rows.map(({ tool, result: s, note }) => [
-          tool + (note ? ` (${note})` : ""), f3(s.fileLevel.precision), f3(s.fileLevel.recall), f3(s.fileLevel.f1), f3(s.fileLevel.accuracy),
-          f3(s.correctCwe.precision), f3(s.correctCwe.recall), f3(s.correctCwe.f1), pct(s.localization), pct(s.lineRecall),
+          tool + (note ? ` (${note})` : ""), f3(s.fileLevel.precision), f3(s.fileLevel.recall), withInterval(s.fileLevel.f1, s.intervals?.fileF1), f3(s.fileLevel.accuracy),
+          f3(s.correctCwe.precision), f3(s.correctCwe.recall), withInterval(s.correctCwe.f1, s.intervals?.cweF1), pct(s.localization), pct(s.lineRecall),
         ]),
       ),
       "",
