@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from common import atomic_save, fmt_seconds, log, setup_torch, write_json
-from metrics import choose_label_thresholds, f1_counts, line_scores, window_metrics
+from metrics import choose_label_thresholds, f1_counts, line_scores, selection_score, window_metrics
 from model import Classifier, Config, classifier_from
 
 PAD = 0
@@ -290,7 +290,7 @@ def main():
         # model that is right but not yet confident on unseen families should not score zero.
         tuned = choose_label_thresholds(wp, val_truth, args.threshold_floor, args.threshold_policy)
         m = window_metrics(wp, val_truth, tuned)
-        score = 0.5 * m["binary"]["f1"] + 0.5 * m["macroF1"]
+        score = selection_score(m)
         log(f"  (mean max-prob: positives {wp.max(1)[val_truth.any(1)].mean():.3f}, "
             f"negatives {wp.max(1)[~val_truth.any(1)].mean():.3f})")
         history.append({"step": step, "val_loss": round(vl, 5), "val_binary_f1": m["binary"]["f1"],

@@ -52,6 +52,13 @@ def window_metrics(probs, truth, thresholds):
     }
 
 
+def selection_score(m):
+    """The validation score a run keeps its best state by and releases are compared on: binary F1
+    and macro F1 over CWEs weighted equally, so a model cannot win on detection alone while
+    naming the wrong CWE. `m` is a window_metrics result."""
+    return 0.5 * m["binary"]["f1"] + 0.5 * m["macroF1"]
+
+
 def line_scores(token_probs, line_of_token, code_lines=None):
     """Per line: max token probability over labels and over the line's tokens. With
     `code_lines`, only those lines are scored: serving never puts a finding on a blank or

@@ -24,7 +24,7 @@ import torch
 
 from common import setup_torch
 from finetune import choose_thresholds, localization, predict, read_windows
-from metrics import window_metrics
+from metrics import selection_score, window_metrics
 from model import classifier_from
 
 
@@ -36,30 +36,24 @@ def figures(rows, wp, tp, thresholds, line_threshold):
     loc = localization(rows, tp, wp, thresholds, line_threshold)
     return {"windows": len(rows), "positives": int(truth.any(1).sum()), "P": m["binary"]["precision"],
             "R": m["binary"]["recall"], "F1": m["binary"]["f1"], "macro": m["macroF1"],
-            "score": round(0.5 * m["binary"]["f1"] + 0.5 * m["macroF1"], 4), "top line": loc["topLineAccuracy"]}
-
-
-def score_of(wp, truth, thresholds):
-    m = window_metrics(wp, truth, thresholds)
-    return 0.5 * m["binary"]["f1"] + 0.5 * m["macroF1"]
+            "score": round(selection_score(m), 4), "top line": loc["topLineAccuracy"]}
 
 
 def paired_bootstrap(val, scored, rounds, seed=4321):
     """(mean, low, high) of score(candidate) - score(incumbent) over family resamples, per candidate."""
     truth = np.zeros_like(scored[0][0], dtype=bool)
-    for i, r in enumerate(val):
-        truth[i, r["windowLabels"]] = True
     by_family = {}
     for i, r in enumerate(val):
+        truth[i, r["windowLabels"]] = True
         by_family.setdefault(r["family"], []).append(i)
     groups = [np.array(v) for v in by_family.values()]
     rng = np.random.default_rng(seed)
     diffs = [[] for _ in scored[1:]]
     for _ in range(rounds):
         idx = np.concatenate([groups[k] for k in rng.integers(0, len(groups), len(groups))])
-        base = score_of(scored[0][0][idx], truth[idx], scored[0][1])
+        base = selection_score(window_metrics(scored[0][0][idx], truth[idx], scored[0][1]))
         for d, (wp, th) in zip(diffs, scored[1:]):
-            d.append(score_of(wp[idx], truth[idx], th) - base)
+            d.append(selection_score(window_metrics(wp[idx], truth[idx], th)) - base)
     return [(float(np.mean(d)), float(np.percentile(d, 2.5)), float(np.percentile(d, 97.5))) for d in diffs]
 
 
