@@ -1,7 +1,8 @@
 """Scenario families, one module per CWE group. Importing this package registers them all.
 
 The train_* modules hold families added after the splits were fixed; they always go to train,
-and the valfiles_* modules (whole realistic modules) always go to validation
+and the valfiles_* modules (whole realistic modules) and val_* modules (snippet families added to
+widen validation) always go to validation
 (generate.assign_splits)."""
 import importlib
 import pkgutil
@@ -12,7 +13,7 @@ from scenarios import injection, web, access, files, data, crypto, extra  # noqa
 # modules at once can still check their own families (`generate.py --only`); a full generation
 # run refuses to start while any of them fails.
 IMPORT_ERRORS: list[str] = []
-for _m in sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith(("train_", "valfiles_"))):
+for _m in sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith(("train_", "valfiles_", "val_"))):
     try:
         importlib.import_module(f"scenarios.{_m}")
     except Exception as e:  # noqa: BLE001 (any error in an author's module)
