@@ -3,17 +3,17 @@
 Fine-tuning records validation figures on the validation split of its own day; when the split
 grows (e.g. the whole-module `valfiles_*` families), those figures no longer compare. This
 re-scores each model on the same windows, with thresholds chosen the way fine-tuning chooses
-them, and splits the table into snippet families and whole-module families (those written in
-`scenarios/valfiles_*.py`, found through the `author` field of data/validation.jsonl), in all
-and per module.
+them, and splits the table into snippet families (the held-out ones and the `scenarios/val_*.py`
+ones) and whole-module families (those written in `scenarios/valfiles_*.py`), found through the
+`author` field of data/validation.jsonl, in all and per module.
 
   /usr/bin/python3 training/validate.py training/runs/finetune-factored/model.pt training/runs/finetune/model.pt
 
 With `--bootstrap N`, the first model is the incumbent: each other model's score difference
-against it (all windows, each at its own thresholds) gets a 95% interval from N paired
-resamples of validation families. Families, not windows, are resampled because a family's
-windows share a scenario and move together. A candidate replaces the shipped model only when
-the whole interval lies above zero.
+against it (all windows, each at its own thresholds) gets an interval from N paired resamples
+of validation families: 95%, or 1 - 0.05/k with k candidates at once (Bonferroni). Families,
+not windows, are resampled because a family's windows share a scenario and move together. A
+candidate replaces the shipped model only when the whole interval lies above zero.
 """
 import argparse
 import json
@@ -39,8 +39,9 @@ def figures(rows, wp, tp, thresholds, line_threshold):
             "score": round(selection_score(m), 4), "top line": loc["topLineAccuracy"]}
 
 
-def paired_bootstrap(val, scored, rounds, seed=4321):
-    """(mean, low, high) of score(candidate) - score(incumbent) over family resamples, per candidate."""
+def paired_bootstrap(val, scored, rounds, level, seed=4321):
+    """(mean, low, high) of score(candidate) - score(incumbent) over family resamples, per candidate;
+    (low, high) is the central `level` interval."""
     truth = np.zeros_like(scored[0][0], dtype=bool)
     by_family = {}
     for i, r in enumerate(val):
@@ -54,14 +55,17 @@ def paired_bootstrap(val, scored, rounds, seed=4321):
         base = selection_score(window_metrics(scored[0][0][idx], truth[idx], scored[0][1]))
         for d, (wp, th) in zip(diffs, scored[1:]):
             d.append(selection_score(window_metrics(wp[idx], truth[idx], th)) - base)
-    return [(float(np.mean(d)), float(np.percentile(d, 2.5)), float(np.percentile(d, 97.5))) for d in diffs]
+    tail = (1 - level) / 2 * 100
+    return [(float(np.mean(d)), float(np.percentile(d, tail)), float(np.percentile(d, 100 - tail))) for d in diffs]
 
 
 def whole_module_parts(val, data_path):
-    """Part name -> window indices for the whole-module families, in all and per valfiles_* module.
+    """Part name -> window indices: all, snippet families (the held-out ones and, apart, those of the
+    `val_*` modules written to widen validation), and whole-module families, in all and per
+    `valfiles_*` module.
 
-    A family counts as whole-module when its examples were written by a `valfiles_*` scenario
-    module (the `author` field); families missing from the data file count as snippets."""
+    A family's module is read from the `author` field of its examples; families missing from the
+    data file count as held-out snippets."""
     module_of = {}
     if os.path.exists(data_path):
         with open(data_path) as f:
@@ -71,8 +75,12 @@ def whole_module_parts(val, data_path):
                     module_of[rec["family"]] = os.path.splitext(os.path.basename(rec.get("author", "")))[0]
     modules = [module_of.get(r["family"], "") for r in val]
     whole = [m.startswith("valfiles_") for m in modules]
-    parts = {"all": list(range(len(val))), "snippets": [i for i, w in enumerate(whole) if not w],
-             "whole modules": [i for i, w in enumerate(whole) if w]}
+    added = [m.startswith("val_") for m in modules]
+    parts = {"all": list(range(len(val))), "snippets": [i for i, w in enumerate(whole) if not w]}
+    if any(added):
+        parts["snippets (held-out families)"] = [i for i, (w, a) in enumerate(zip(whole, added)) if not w and not a]
+        parts["snippets (val_* families)"] = [i for i, a in enumerate(added) if a]
+    parts["whole modules"] = [i for i, w in enumerate(whole) if w]
     names = sorted({m for m, w in zip(modules, whole) if w})
     if len(names) > 1:
         for name in names:
@@ -113,11 +121,14 @@ def main():
                 label = f"{name} {float(thresholds.max()):.2f}"
                 print(f"| {path} | {part} | {label} | " + " | ".join(str(f[c]) for c in cols) + " |")
     if args.bootstrap and len(scored) > 1:
+        # Bonferroni: with k candidates each interval is at 1 - 0.05/k, so the chance that any
+        # candidate shows a gain it does not have stays at 5%, however many are tried at once.
+        level = 1 - 0.05 / (len(scored) - 1)
         print(f"\nScore against {args.models[0]} (its own thresholds, all windows), "
               f"{args.bootstrap} paired resamples of {len({r['family'] for r in val})} families:\n")
-        print("| model | mean difference | 95% interval | better? |")
+        print(f"| model | mean difference | {level:.1%} interval | better? |")
         print("|---|---|---|---|")
-        for path, (mean, lo, hi) in zip(args.models[1:], paired_bootstrap(val, scored, args.bootstrap)):
+        for path, (mean, lo, hi) in zip(args.models[1:], paired_bootstrap(val, scored, args.bootstrap, level)):
             verdict = "yes" if lo > 0 else ("worse" if hi < 0 else "not shown")
             print(f"| {path} | {mean:+.4f} | {lo:+.4f} to {hi:+.4f} | {verdict} |")
 

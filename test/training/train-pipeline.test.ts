@@ -100,6 +100,15 @@ describeIfTorch("training pipeline on a tiny configuration", () => {
     expect(Number(allRow[f1Column])).toBeCloseTo(summary.eval.validation.binary.f1, 4);
     expect(cells(lines.find((line) => line.includes("| +0.0000 |")))).toEqual(["", model, "+0.0000", "+0.0000 to +0.0000", "not shown", ""]);
 
+    // soup.py averages weights: a soup of a model with itself is that model, so with thresholds
+    // chosen the same way it must reproduce fine-tuning's validation figures.
+    const soupOut = join(dir, "soup");
+    python("soup.py", [model, model, "--out", soupOut, "--windows", cache, "--threads", "1"]);
+    const soup = JSON.parse(readFileSync(join(soupOut, "summary.json"), "utf8"));
+    expect(soup.training.soupOf).toHaveLength(2);
+    expect(soup.eval.validation.binary.f1).toBeCloseTo(summary.eval.validation.binary.f1, 4);
+    expect(soup.thresholds).toEqual(summary.thresholds);
+
     const bundle = join(dir, "bundle");
     python("export.py", ["--model", join(finetuneOut, "model.pt"), "--cache", cache, "--data", data,
       "--out", bundle, "--pretrain-dir", pretrainOut]);
