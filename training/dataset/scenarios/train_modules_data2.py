@@ -1120,7 +1120,7 @@ def mod2_tenant_rules(c):
                     return jsonify(ok=False, error=exc.__class__.__name__), 400
                 return jsonify(ok=True, matched=bool(matched))
         '''
-        src_line = 'condition=row[3],'
+        src_line = 'condition=row[3],  #@S'  # stored rules run on every order: a second source
         fwimp = "from flask import Flask, g, jsonify, request\n\nfrom $w.auth import tenant_admin_required"
     else:
         entry = '''
@@ -1144,7 +1144,7 @@ def mod2_tenant_rules(c):
                     raise HTTPException(status_code=400, detail=exc.__class__.__name__)
                 return {"matched": bool(matched)}
         '''
-        src_line = 'condition=row[3],'
+        src_line = 'condition=row[3],  #@S'  # stored rules run on every order: a second source
         fwimp = ("from fastapi import Depends, FastAPI, HTTPException\nfrom pydantic import BaseModel\n\n"
                  "from $w.auth import current_tenant_admin")
     tmpl = f'''
