@@ -311,7 +311,7 @@ def val_tls_httpclient(c):
 def val_tls_ftps(c):
     v = f"""
         ctx = ssl.create_default_context()
-        ctx.check_hostname = False
+        ctx.check_hostname = False  #@V
         ctx.verify_mode = ssl.CERT_NONE  #@V
         ftps = ftplib.FTP_TLS(FTP_HOST, context=ctx)
         ftps.login(os.environ["FTP_USER"], os.environ["FTP_PASSWORD"])
@@ -400,7 +400,7 @@ def val_tmp_sqlite(c):
 def val_tmp_zip(c):
     v = f"""
         archive = "/tmp/{c.word}-export.zip"  #@V
-        with zipfile.ZipFile(archive, "w") as zf:
+        with zipfile.ZipFile(archive, "w") as zf:  #@V
             for name in os.listdir(EXPORT_DIR):
                 zf.write(os.path.join(EXPORT_DIR, name), name)
         result = archive
