@@ -1021,7 +1021,7 @@ def mod2_nested_attachment(c):
             $GET
             if item is None:
                 abort(404)
-            blob_store.delete(item.storage_key)
+            blob_store.delete(item.storage_key)$M
             db.session.delete(item)$M
             db.session.commit()
             log.info("$child %s of $par %s deleted by %s", item.id, parent.id, g.user.id)
@@ -1127,7 +1127,7 @@ def mod2_django_cbv(c):
                 def form_valid(self, form):  #@V
                     log.warning("$mdl %s deleted by %s", self.object.pk, self.request.user.pk)
                     messages.success(self.request, f"{self.object} deleted.")
-                    return super().form_valid(form)
+                    return super().form_valid(form)  #@V
         ''', **kw)
         vfix = f"class {Mdl}DeleteView(LoginRequiredMixin, DeleteView):  #@V\n"
         sfix = (f"class {Mdl}DeleteView(LoginRequiredMixin, PermissionRequiredMixin, DeleteView):\n"
