@@ -308,7 +308,8 @@ def mod2_invite_xss(c):
                 resend_ep=resend_ep, stats_ep=stats_ep)
     return Spec(v=v, s=s, full=True, fw=c.fw,
                 notes="the invitation text written by one user is rendered into HTML (e-mail and the public "
-                      "view-in-browser page) by a Jinja2 Environment created with autoescape=False")
+                      "view-in-browser page) by a Jinja2 Environment whose autoescape is off for .html templates "
+                      "(autoescape=False, or select_autoescape enabled only for xml)")
 
 
 @hardneg(3)
@@ -1100,7 +1101,7 @@ def mod2_health_dump(c):
             vfix = '"environment": dict(os.environ),  #@V'
             sfix = '"environment": {k: os.environ.get(k, "") for k in PUBLIC_ENV},'
         else:
-            vfix = '"config": dict(current_app.config),  #@V'
+            vfix = '"config": dict((k, str(v)) for k, v in current_app.config.items()),  #@V'
             sfix = '"config": {k: current_app.config.get(k) for k in PUBLIC_CONFIG},'
         tmpl = '''
             """Health, readiness and build-info endpoints of the $w service (used by the load balancer
