@@ -28,7 +28,7 @@ import second_review  # noqa: E402
 DATA = os.path.normpath(os.path.join(HERE, "..", "..", "data"))
 SPLITS = ("train", "validation", "test")
 NEAR = 0.9
-FRAMEWORKS = ["flask", "django", "fastapi", "aiohttp", "tornado", "starlette", "script", "cli", "pipeline", "orm"]
+FRAMEWORKS = ["flask", "django", "fastapi", "aiohttp", "tornado", "starlette", "pyramid", "graphql", "script", "cli", "pipeline", "orm"]
 
 
 # ---------------- a small JSON Schema validator (the keywords data/schema.json uses) ----------------

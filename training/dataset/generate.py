@@ -80,9 +80,10 @@ SPLIT = assign_splits(FAMILIES)
 
 
 # Whole-module families name the concrete stack they imitate; the record's `framework` field
-# keeps the schema's coarser kinds (a Celery task and a Kafka consumer are both "pipeline").
+# keeps the schema's coarser kinds (a Celery task and a Kafka consumer are both "pipeline"; a
+# strawberry schema is "graphql", whatever server mounts it).
 FRAMEWORK_KIND = {"celery": "pipeline", "queue": "pipeline", "kafka": "pipeline", "sqs": "pipeline",
-                  "drf": "django", "sdk": "script"}
+                  "drf": "django", "sdk": "script", "strawberry": "graphql"}
 
 
 def framework_kind(spec, c) -> str:

@@ -645,6 +645,7 @@ def val_logi_logfmt(c):
         _fh = logging.FileHandler("{c.pick("/var/log/app/search.log", "logs/analytics.log")}")
         _fh.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
         {log}.addHandler(_fh)
+        {log}.setLevel(logging.DEBUG)
     '''
     return Spec(v=v, s=s, imports="import logging", simports="import json", helpers=helpers,
                 notes="logfmt line joined from key=value pairs: a newline or ' event=login user=admin' in the term "
