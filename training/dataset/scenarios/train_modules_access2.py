@@ -27,6 +27,7 @@ fix. Written without reading the held-out families; every family here goes to tr
 import re
 
 from core import Spec, dedent
+from module_kit import _clean, _mod, _shuffled, _twin
 from registry import fam, hardneg
 
 
@@ -44,29 +45,6 @@ def _sub(text, **kw):
             line = line.replace("$" + k, str(kw[k]).replace("\n", "\n" + ind))
         out.append(line)
     return "\n".join(out)
-
-
-def _mod(*parts):
-    """Top-level blocks (each dedented on its own) joined with two blank lines."""
-    return "\n\n\n".join(dedent(p).rstrip() for p in parts if p and p.strip()) + "\n"
-
-
-def _clean(s):
-    return s.replace("  #@V", "").replace("  #@S", "")
-
-
-def _twin(v, *pairs):
-    s = v
-    for old, new in pairs:
-        assert old in s, old
-        s = s.replace(old, new)
-    return _clean(s)
-
-
-def _shuffled(c, *blocks):
-    out = [b for b in blocks if b]
-    c.rng.shuffle(out)
-    return out
 
 
 def _maybe(c, block, p=0.6):

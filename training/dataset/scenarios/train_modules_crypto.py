@@ -4,31 +4,9 @@ Each example is a realistic module (80-130 lines: constants, dataclasses, helper
 several functions) in which exactly one statement is the weakness; the twin is the same module
 with the minimal fix. Hard negatives are whole modules that use the look-alike API safely.
 """
-from core import Spec, dedent
+from core import Spec
+from module_kit import _mod, _shuffled, _twin
 from registry import fam, hardneg
-
-
-def _mod(*parts):
-    """Top-level blocks (each dedented on its own) joined with two blank lines."""
-    return "\n\n\n".join(dedent(p).rstrip() for p in parts if p and p.strip()) + "\n"
-
-
-def _clean(s):
-    return s.replace("  #@V", "").replace("  #@S", "")
-
-
-def _twin(v, *pairs):
-    s = v
-    for old, new in pairs:
-        assert old in s, old
-        s = s.replace(old, new)
-    return _clean(s)
-
-
-def _shuffled(c, *blocks):
-    out = [b for b in blocks if b]
-    c.rng.shuffle(out)
-    return out
 
 
 # ---------------- CWE-327 broken cipher mode in a backup tool ----------------

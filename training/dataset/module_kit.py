@@ -1,0 +1,26 @@
+"""Assembly helpers for whole-module scenario families (`train_modules_*.py`): a module from
+top-level blocks, its twin by exact replacements, optional blocks in a drawn order."""
+from core import dedent
+
+
+def _mod(*parts):
+    """Top-level blocks (each dedented on its own) joined with two blank lines."""
+    return "\n\n\n".join(dedent(p).rstrip() for p in parts if p and p.strip()) + "\n"
+
+
+def _clean(s):
+    return s.replace("  #@V", "").replace("  #@S", "")
+
+
+def _twin(v, *pairs):
+    s = v
+    for old, new in pairs:
+        assert old in s, old
+        s = s.replace(old, new)
+    return _clean(s)
+
+
+def _shuffled(c, *blocks):
+    out = [b for b in blocks if b]
+    c.rng.shuffle(out)
+    return out
