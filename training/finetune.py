@@ -224,6 +224,15 @@ def choose_thresholds(rows, window_probs, token_probs, floor, policy):
     return thresholds, best[0], truth
 
 
+def validated_thresholds(model, val, n_labels, floor, policy):
+    """The thresholds a model ships with, chosen on validation, and its validation figures under them."""
+    window_probs, token_probs = predict(model, val, n_labels)
+    thresholds, line_threshold, truth = choose_thresholds(val, window_probs, token_probs, floor, policy)
+    figures = window_metrics(window_probs, truth, thresholds)
+    figures.update(localization(val, token_probs, window_probs, thresholds, line_threshold))
+    return thresholds, line_threshold, figures
+
+
 def main():
     args = parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -363,11 +372,8 @@ def main():
     minutes = (time.time() - start) / 60
     log(f"stopped ({stop_reason}) after {step} steps, {fmt_seconds(minutes * 60)}; best step {best_step}")
 
-    window_probs, token_probs = predict(model, val, n_labels)
-    thresholds, line_threshold, truth = choose_thresholds(val, window_probs, token_probs, args.threshold_floor,
-                                                          args.threshold_policy)
-    figures = window_metrics(window_probs, truth, thresholds)
-    figures.update(localization(val, token_probs, window_probs, thresholds, line_threshold))
+    thresholds, line_threshold, figures = validated_thresholds(model, val, n_labels, args.threshold_floor,
+                                                               args.threshold_policy)
     figures["loss"] = round(best_loss, 5)
     log(f"validation: {json.dumps(figures)}")
     result = {

@@ -18,8 +18,7 @@ import os
 import torch
 
 from common import atomic_save, log, setup_torch, write_json
-from finetune import choose_thresholds, localization, predict, read_windows
-from metrics import window_metrics
+from finetune import read_windows, validated_thresholds
 from model import classifier_from
 
 # What must be equal for weights to be averaged: the same network and outputs, and the same
@@ -78,10 +77,7 @@ def main():
         raise SystemExit(f"{val_path} is missing: run `npx tsx scripts/training/export-windows.ts` first")
     val = read_windows(val_path, 0)
     labels = base["labels"]
-    window_probs, token_probs = predict(model, val, len(labels))
-    thresholds, line_threshold, truth = choose_thresholds(val, window_probs, token_probs, args.threshold_floor, "global")
-    figures = window_metrics(window_probs, truth, thresholds)
-    figures.update(localization(val, token_probs, window_probs, thresholds, line_threshold))
+    thresholds, line_threshold, figures = validated_thresholds(model, val, len(labels), args.threshold_floor, "global")
     log(f"validation ({len(val)} windows): {json.dumps(figures)}")
     training = {
         "seed": base["training"]["seed"], "pretrained": base["training"]["pretrained"],

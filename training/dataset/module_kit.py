@@ -1,5 +1,6 @@
 """Assembly helpers for whole-module scenario families (`train_modules_*.py`): a module from
-top-level blocks, its twin by exact replacements, optional blocks in a drawn order."""
+top-level blocks, its twin by exact replacements, optional blocks in a drawn order, and the
+resource word of the web modules."""
 from core import dedent
 
 
@@ -24,3 +25,9 @@ def _shuffled(c, *blocks):
     out = [b for b in blocks if b]
     c.rng.shuffle(out)
     return out
+
+
+def _w(c):
+    # keep clear of the held-out profile IDOR family: no "profile" resources in these modules
+    w = "note" if c.word == "profile" else c.word
+    return w, w.capitalize()

@@ -14,11 +14,8 @@ families; every family here goes to train.
 import re
 
 from core import Spec, dedent
+from module_kit import _clean
 from registry import fam, hardneg
-
-
-def _clean(s):
-    return s.replace("  #@V", "").replace("  #@S", "")
 
 
 def _w(c):

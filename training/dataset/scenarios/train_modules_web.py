@@ -8,17 +8,8 @@ the one line that is wrong. Written without reading the held-out families; every
 to train (generate.assign_splits).
 """
 from core import Spec, dedent
+from module_kit import _clean, _w
 from registry import fam, hardneg
-
-
-def _clean(s):
-    return s.replace("  #@V", "").replace("  #@S", "")
-
-
-def _w(c):
-    # keep clear of the held-out profile IDOR family: no "profile" resources in these modules
-    w = "note" if c.word == "profile" else c.word
-    return w, w.capitalize()
 
 
 def fill(text, **kw):

@@ -11,21 +11,15 @@ world-writable (732) and an lxml catalog search that builds its XPath with strin
 (643). Written without reading the held-out families; every family here goes to train.
 """
 from core import Spec, dedent
+from module_kit import _clean, _w
 from registry import fam, hardneg
-
-
-def _clean(s):
-    return s.replace("  #@V", "").replace("  #@S", "")
-
-
-def _w(c):
-    w = "note" if c.word == "profile" else c.word
-    return w, w.capitalize()
 
 
 def fill(text, **kw):
     """Dedent ``text`` and substitute ``$name`` tokens (longest names first). A token alone on
-    its line is replaced by a block, indented like the token; an empty block drops the line."""
+    its line is replaced by a block, indented like the token; an empty block drops the line.
+    Unlike train_modules_web's `fill`, the block is dedented and a whole optional function keeps
+    its two blank lines (sharing one version changes that module's rendered examples)."""
     text = dedent(text)
     keys = sorted(kw, key=len, reverse=True)
     out = []
