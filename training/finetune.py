@@ -187,20 +187,36 @@ def predict(model, rows, n_labels, batch=32, weights=None):
     return wp, tp
 
 
+def marked_lines(row):
+    return {line for line, labels in zip(row["lineOfToken"], row["tokenLabels"]) if labels}
+
+
+def top_line_hits(rows, token_probs, window_probs, thresholds):
+    """Per window: (flagged, hit). flagged: a truly positive window the model flags; hit: its
+    top-scoring line is also a marked line. Top-line accuracy is hits / flagged."""
+    flagged = np.zeros(len(rows), dtype=bool)
+    hit = np.zeros(len(rows), dtype=bool)
+    for i, (r, t_probs, w_probs) in enumerate(zip(rows, token_probs, window_probs)):
+        if not r["windowLabels"] or not (w_probs >= thresholds).any():
+            continue
+        scores = line_scores(t_probs, r["lineOfToken"], r.get("codeLines"))
+        if scores:
+            flagged[i] = True
+            hit[i] = max(scores, key=scores.get) in marked_lines(r)
+    return flagged, hit
+
+
 def localization(rows, token_probs, window_probs, thresholds, line_threshold):
     """Of the truly positive windows the model flags, how often its top-scoring line is a marked line;
     and line-level P/R/F1 of `line score >= line_threshold` over lines of positive windows."""
-    hits, flagged = 0, 0
+    flagged, hit = top_line_hits(rows, token_probs, window_probs, thresholds)
+    hits, flagged = int(hit.sum()), int(flagged.sum())
     tp = fp = fn = 0
-    for r, t_probs, w_probs in zip(rows, token_probs, window_probs):
+    for r, t_probs in zip(rows, token_probs):
         if not r["windowLabels"]:
             continue
-        marked = {line for line, labels in zip(r["lineOfToken"], r["tokenLabels"]) if labels}
+        marked = marked_lines(r)
         scores = line_scores(t_probs, r["lineOfToken"], r.get("codeLines"))
-        if (w_probs >= thresholds).any() and scores:
-            flagged += 1
-            top = max(scores, key=scores.get)
-            hits += top in marked
         for line, s in scores.items():
             pos = s >= line_threshold
             tp += pos and line in marked

@@ -98,7 +98,8 @@ describeIfTorch("training pipeline on a tiny configuration", () => {
     expect(f1Column).toBeGreaterThan(0);
     expect(allRow[f1Column]).toMatch(/^\d/);
     expect(Number(allRow[f1Column])).toBeCloseTo(summary.eval.validation.binary.f1, 4);
-    expect(cells(lines.find((line) => line.includes("| +0.0000 |")))).toEqual(["", model, "+0.0000", "+0.0000 to +0.0000", "not shown", ""]);
+    expect(cells(lines.find((line) => line.includes("| +0.0000 |")))).toEqual(
+      ["", model, "+0.0000", "+0.0000 to +0.0000", "+0.0000", "+0.0000 to +0.0000", "not shown", ""]);
 
     // soup.py averages weights: a soup of a model with itself is that model, so with thresholds
     // chosen the same way it must reproduce fine-tuning's validation figures.
@@ -153,4 +154,19 @@ describeIfTorch("training pipeline on a tiny configuration", () => {
       await session.close();
     }
   }, 120_000);
+});
+
+describeIfTorch("validate.py release rule", () => {
+  // verdict(score interval, top-line interval, margin), each interval (mean, low, high).
+  const verdict = (score: number[], top: number[]) =>
+    execFileSync(PYTHON, ["-c", `import sys; sys.path.insert(0, "training"); from validate import verdict; print(verdict(${JSON.stringify(score)}, ${JSON.stringify(top)}, 0.02))`],
+      { encoding: "utf8" }).trim();
+
+  it("ships on a shown score gain, or on a shown top-line gain with the score within the margin", () => {
+    expect(verdict([0.03, 0.005, 0.05], [-0.1, -0.2, 0.0])).toBe("yes (score)");
+    expect(verdict([0.0, -0.015, 0.02], [0.08, 0.02, 0.14])).toBe("yes (top line; score within the margin)");
+    expect(verdict([0.0, -0.025, 0.02], [0.08, 0.02, 0.14])).toBe("not shown");
+    expect(verdict([0.0, -0.015, 0.02], [0.08, -0.01, 0.14])).toBe("not shown");
+    expect(verdict([-0.04, -0.07, -0.01], [0.08, 0.02, 0.14])).toBe("worse");
+  });
 });
