@@ -18,6 +18,7 @@ const OPERATIONS: Record<string, (body: Schema) => Schema> = {
   "apps/create-installation-access-token": (b) => b,
   "checks/create": restrictCheckRun,
   "checks/update": restrictCheckRun,
+  "checks/list-annotations": (b) => b,
   "pulls/get": (b) => b,
   "pulls/list": (b) => b,
   "pulls/list-files": (b) => b,

@@ -37,22 +37,43 @@ function fitSummary(summary: string): string {
   return summary.slice(0, MAX_SUMMARY_CHARS - note.length) + note;
 }
 
+function annotationKey(a: Pick<CheckAnnotation, "path" | "start_line" | "end_line" | "title" | "message">): string {
+  return JSON.stringify([a.path, a.start_line, a.end_line, a.title ?? null, a.message]);
+}
+
+/** Keys of the annotations the check run already holds (GitHub lists 100 per page). */
+async function sentAnnotationKeys(gh: GitHubClient, ref: RepoRef, checkRunId: number): Promise<Set<string>> {
+  const sent = await callGitHub("list the check run's annotations", () =>
+    gh.paginate(gh.rest.checks.listAnnotations, { ...ref, check_run_id: checkRunId, per_page: 100 }),
+  );
+  return new Set(sent.map((a) => annotationKey({ ...a, title: a.title ?? undefined, message: a.message ?? "" })));
+}
+
 /**
  * Completes the check run. GitHub appends the annotations of each update, at most 50 per
  * request, and wants output.title and summary each time. All batches but the last go out
  * while the run is still in progress; the last one carries the conclusion, so whoever sees
  * the run completed (GitHub's merge box, a required check) sees all of its annotations.
+ *
+ * On a retry (`retry`), an earlier attempt may have sent some batches before it failed, or
+ * a request may have reached GitHub although its answer did not reach us; since GitHub
+ * appends, annotations the run already holds are left out rather than shown twice.
  */
 export async function completeCheck(
   gh: GitHubClient,
   ref: RepoRef,
   checkRunId: number,
-  result: { conclusion: CheckConclusion; title: string; summary: string; annotations: readonly CheckAnnotation[]; now: Date },
+  result: { conclusion: CheckConclusion; title: string; summary: string; annotations: readonly CheckAnnotation[]; now: Date; retry?: boolean },
 ): Promise<void> {
   const output = { title: result.title, summary: fitSummary(result.summary) };
+  let annotations = result.annotations;
+  if (result.retry && annotations.length > 0) {
+    const sent = await sentAnnotationKeys(gh, ref, checkRunId);
+    annotations = annotations.filter((a) => !sent.has(annotationKey(a)));
+  }
   const batches: CheckAnnotation[][] = [];
-  for (let i = 0; i < result.annotations.length; i += MAX_ANNOTATIONS_PER_REQUEST) {
-    batches.push(result.annotations.slice(i, i + MAX_ANNOTATIONS_PER_REQUEST));
+  for (let i = 0; i < annotations.length; i += MAX_ANNOTATIONS_PER_REQUEST) {
+    batches.push(annotations.slice(i, i + MAX_ANNOTATIONS_PER_REQUEST));
   }
   const last = batches.pop();
   for (const batch of batches) {

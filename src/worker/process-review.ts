@@ -44,9 +44,10 @@ const PYTHON_FILE = /\.pyi?$/;
 /**
  * Reviews one pushed commit of a pull request, start to finish. Safe to run again for the
  * same job: comments already on the pull request (found by fingerprint) are not posted
+ * again, and from the second `attempt` on annotations already on the check run are not sent
  * again, so a retry after the review was posted adds nothing.
  */
-export async function processReview(job: ReviewJob, deps: ReviewDeps): Promise<ReviewOutcome> {
+export async function processReview(job: ReviewJob, deps: ReviewDeps, attempt = 1): Promise<ReviewOutcome> {
   const gh = deps.github;
   const ref = { owner: job.owner, repo: job.repo };
   const started = deps.clock();
@@ -115,7 +116,7 @@ export async function processReview(job: ReviewJob, deps: ReviewDeps): Promise<R
     ...(configError !== undefined ? { configError } : {}),
     ms: deps.clock().getTime() - started.getTime(),
   });
-  await completeCheck(gh, ref, job.checkRunId, { conclusion, title, summary, annotations: toAnnotations(kept, config.failOn), now: deps.clock() });
+  await completeCheck(gh, ref, job.checkRunId, { conclusion, title, summary, annotations: toAnnotations(kept, config.failOn), now: deps.clock(), retry: attempt > 1 });
 
   const resolved = await resolveThreads(gh, ref, job.pullNumber, new Set(fixed.map((f) => f.commentId)));
   for (const error of resolved.errors) deps.log?.warn("cwe-review: could not resolve a fixed finding's thread", { error: String(error) });

@@ -22,8 +22,8 @@ export function createReviewHandlers(deps: {
   log?: { warn(message: string, fields?: object): void };
 }): ReviewHandlers {
   return {
-    async handle(job) {
-      await processReview(job, { ...deps, github: deps.clientFor(job.installationId) });
+    async handle(job, attempt) {
+      await processReview(job, { ...deps, github: deps.clientFor(job.installationId) }, attempt.number);
     },
     async onGiveUp(job, error) {
       await failReview(deps.clientFor(job.installationId), job, error, deps.clock());

@@ -125,6 +125,9 @@ describe("REST operations over Octokit (GHES base URL, app auth)", () => {
     const run = github.state.checkRuns.get(created.data.id);
     expect(run).toMatchObject({ status: "completed", conclusion: "failure", output: { summary: "done" } });
     expect(run?.completedAtMs).not.toBeNull();
+    const listed = await octokit.paginate(octokit.rest.checks.listAnnotations, { owner, repo, check_run_id: created.data.id, per_page: 20 });
+    expectDocumentedShape("checks/list-annotations", listed);
+    expect(listed.map((a) => a.start_line)).toEqual([...annotations.map((a) => a.start_line), 1, 2, 3]);
   });
 
   test("a request GitHub would refuse gets 422 and is recorded", async () => {

@@ -59,6 +59,22 @@ describe("completeCheck", () => {
     expect(bodies.flatMap((b) => b.output.annotations.map((a) => a.start_line))).toEqual(annotations.map((a) => a.start_line));
   });
 
+  it("on a retry, sends only the annotations the run does not already hold (listed over pages)", async () => {
+    const annotations: CheckAnnotation[] = Array.from({ length: 120 }, (_, i) => ({
+      path: "a.py", start_line: i + 1, end_line: i + 1, annotation_level: "failure", message: `m${i}`, title: "CWE-89",
+    }));
+    const listed = annotations.slice(0, 110).map((a) => ({ ...a, start_column: null, end_column: null, raw_details: null, blob_href: "https://github.com/o/r/blob/x/a.py" }));
+    const next = `<${API}${R}/check-runs/3/annotations?per_page=100&page=2>; rel="next", <${API}${R}/check-runs/3/annotations?per_page=100&page=2>; rel="last"`;
+    github.scope
+      .get(`${R}/check-runs/3/annotations`).query({ per_page: "100" }).reply(200, listed.slice(0, 100), { link: next })
+      .get(`${R}/check-runs/3/annotations`).query({ per_page: "100", page: "2" }).reply(200, listed.slice(100))
+      .patch(`${R}/check-runs/3`).reply(200, {});
+    await completeCheck(gh, REF, 3, { conclusion: "failure", title: "t", summary: "s", annotations, now: new Date(0), retry: true });
+    const bodies = github.requests.filter((r) => r.method === "PATCH").map((r) => r.body as { conclusion?: string; output: { annotations: CheckAnnotation[] } });
+    expect(bodies.map((b) => b.conclusion)).toEqual(["failure"]);
+    expect(bodies[0]?.output.annotations.map((a) => a.start_line)).toEqual(annotations.slice(110).map((a) => a.start_line));
+  });
+
   it("cuts a summary over GitHub's 65,535 characters", async () => {
     github.scope.patch(`${R}/check-runs/3`).reply(200, {});
     await completeCheck(gh, REF, 3, { conclusion: "success", title: "t", summary: "x".repeat(70_000), annotations: [], now: new Date(0) });

@@ -93,6 +93,7 @@ it("retries GitHub 500s: Octokit's retry first, then the queue's backoff, then s
   github.scope
     .get(`${REPO}/pulls/9/comments`).query({ per_page: "100" }).reply(200, [])
     .post(`${REPO}/pulls/9/reviews`).reply(200, { id: 1 })
+    .get(`${REPO}/check-runs/${JOB.checkRunId}/annotations`).query({ per_page: "100" }).reply(200, [])
     .patch(`${REPO}/check-runs/${JOB.checkRunId}`).reply(200, {});
 
   const { failures } = await run({ octokitRetries: 1 });
@@ -116,6 +117,8 @@ it("does not post the review again when the job is retried after posting it", as
   github.scope
     .get(`${REPO}/pulls/9/comments`).query({ per_page: "100" })
     .reply(200, () => [{ id: 31, ...posted, side: "RIGHT" }])
+    // The retry asks which annotations the run already holds: none, the completion failed.
+    .get(`${REPO}/check-runs/${JOB.checkRunId}/annotations`).query({ per_page: "100" }).reply(200, [])
     .patch(`${REPO}/check-runs/${JOB.checkRunId}`).reply(200, {});
   github.scope.on("request", (_req: unknown, _i: unknown, body: string) => {
     const parsed = body ? (JSON.parse(body) as { comments?: { path: string; line: number; body: string }[] }) : {};
@@ -127,6 +130,41 @@ it("does not post the review again when the job is retried after posting it", as
   expect(github.requests.filter((r) => r.path.endsWith("/reviews"))).toHaveLength(1);
   expect(posted?.line).toBe(2);
   expect(completions().at(-1)).toMatchObject({ conclusion: "failure", output: { annotations: [expect.objectContaining({ start_line: 2 })] } });
+  expect(github.violations).toEqual([]);
+  expect(nock.pendingMocks()).toEqual([]);
+});
+
+it("does not annotate the check run twice when a completion reached GitHub but its answer was lost", async () => {
+  let sent: Record<string, unknown>[] = [];
+  let posted: { path: string; line: number; body: string } | undefined;
+  github.scope.on("request", (_req: unknown, _i: unknown, body: string) => {
+    const parsed = body ? (JSON.parse(body) as { comments?: (typeof posted & object)[]; conclusion?: string; output?: { annotations?: Record<string, unknown>[] } }) : {};
+    if (parsed.comments) posted = parsed.comments[0];
+    if (parsed.conclusion) sent = parsed.output?.annotations ?? [];
+  });
+  mockAttemptStart();
+  mockFilesOk();
+  github.scope
+    .get(`${REPO}/pulls/9/comments`).query({ per_page: "100" }).reply(200, [])
+    .post(`${REPO}/pulls/9/reviews`).reply(200, { id: 1 })
+    .patch(`${REPO}/check-runs/${JOB.checkRunId}`).reply(502, {});
+  mockAttemptStart();
+  mockFilesOk();
+  github.scope
+    .get(`${REPO}/pulls/9/comments`).query({ per_page: "100" })
+    .reply(200, () => [{ id: 31, ...posted, side: "RIGHT" }])
+    // GitHub had appended the first attempt's annotation (as it lists them: columns, blob_href).
+    .get(`${REPO}/check-runs/${JOB.checkRunId}/annotations`).query({ per_page: "100" })
+    .reply(200, () => sent.map((a) => ({ start_column: null, end_column: null, raw_details: null, blob_href: "https://github.com/b", ...a })))
+    .patch(`${REPO}/check-runs/${JOB.checkRunId}`).reply(200, {});
+
+  const { failures } = await run();
+  expect(failures).toHaveLength(1);
+  expect(github.requests.filter((r) => r.path.endsWith("/reviews"))).toHaveLength(1);
+  const [first, retry] = completions();
+  expect(first).toMatchObject({ output: { annotations: [expect.objectContaining({ start_line: 2 })] } });
+  expect(retry).toMatchObject({ conclusion: "failure", status: "completed" });
+  expect((retry?.["output"] as { annotations?: unknown }).annotations).toBeUndefined();
   expect(github.violations).toEqual([]);
   expect(nock.pendingMocks()).toEqual([]);
 });

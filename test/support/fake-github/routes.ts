@@ -7,7 +7,7 @@ import type { KeyObject } from "node:crypto";
 import { checkAppJwt } from "./auth.js";
 import { diffLines, positionOf } from "./diff-lines.js";
 import { paginate } from "./paginate.js";
-import { blobShape, checkRunShape, commentShape, contentShape, fileShape, pullShape, reviewShape, tokenShape, type Urls } from "./shapes.js";
+import { annotationShape, blobShape, checkRunShape, commentShape, contentShape, fileShape, pullShape, reviewShape, tokenShape, type Urls } from "./shapes.js";
 import type { FakePull, FakeRepo, FakeState, RecordedCheckRun } from "./state.js";
 
 /** What a handler gets. */
@@ -153,6 +153,13 @@ export const ROUTES: Record<string, (ctx: RouteContext) => RouteAnswer> = {
     if (!run || run.owner !== repo.owner || run.repo !== repo.name) throw notFound();
     applyCheckRun(run, ctx.body, ctx.now);
     return { status: 200, body: checkRunShape(repo, run, ctx.urls) };
+  },
+
+  "checks/list-annotations": (ctx) => {
+    const repo = repoOf(ctx);
+    const run = ctx.state.checkRuns.get(Number(ctx.params["check_run_id"]));
+    if (!run || run.owner !== repo.owner || run.repo !== repo.name) throw notFound();
+    return page(run.annotations.map((a) => annotationShape(repo, run, a, ctx.urls)), ctx.url);
   },
 
   "pulls/get": (ctx) => {

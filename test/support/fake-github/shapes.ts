@@ -128,6 +128,22 @@ export function checkRunShape(repo: FakeRepo, run: RecordedCheckRun, urls: Urls)
   };
 }
 
+/** A check-run annotation as "List check run annotations" answers it (columns and blob_href added). */
+export function annotationShape(repo: FakeRepo, run: RecordedCheckRun, annotation: Record<string, unknown>, urls: Urls): Json {
+  return {
+    path: annotation["path"],
+    start_line: annotation["start_line"],
+    end_line: annotation["end_line"],
+    start_column: annotation["start_column"] ?? null,
+    end_column: annotation["end_column"] ?? null,
+    annotation_level: annotation["annotation_level"],
+    title: annotation["title"] ?? null,
+    message: annotation["message"],
+    raw_details: annotation["raw_details"] ?? null,
+    blob_href: `${urls.web}/${repo.owner}/${repo.name}/blob/${run.headSha}/${String(annotation["path"])}`,
+  };
+}
+
 /** A submitted review. */
 export function reviewShape(repo: FakeRepo, pullNumber: number, review: { id: number; body: string | null; event: string | null; commitId: string; at: number }, urls: Urls): Json {
   const ex = example("pulls/create-review");
