@@ -16,6 +16,10 @@ two measures of each). Families, not windows, are resampled because a family's w
 scenario and move together. The release rule (training/README.md): a candidate replaces the
 shipped model when its score interval lies above zero, or when the lower end of its score
 interval is above -margin (0.02) and its top-line interval lies above zero.
+
+It also counts each model's alarms per 10,000 lines on held-out background code
+(`export-background.ts --held-out-lines`), files of installed packages no training window came
+from: a false-alarm figure that may be looked at when choosing, unlike the reserved mature sources.
 """
 import argparse
 import json
@@ -26,7 +30,7 @@ import torch
 
 from common import setup_torch
 from finetune import choose_thresholds, localization, predict, read_windows, top_line_hits
-from metrics import selection_score, window_metrics
+from metrics import line_scores, selection_score, window_metrics
 from model import classifier_from
 
 
@@ -71,6 +75,20 @@ def paired_bootstrap(val, scored, rounds, level, seed=4321):
     def interval(d):
         return float(np.mean(d)), float(np.percentile(d, tail)), float(np.percentile(d, 100 - tail))
     return [{"score": interval(s), "top line": interval(t)} for s, t in diffs]
+
+
+def background_alarms(rows, wp, tp, thresholds):
+    """(alarms, lines) on held-out background code: each flagged (file, label) of a window counts
+    once at the window's top-scoring line, as serving puts a finding there and merges repeats."""
+    alarms, lines = set(), {}
+    for r, w, t in zip(rows, wp, tp):
+        lines[r["id"]] = r["fileLines"]
+        labels = np.flatnonzero(w >= thresholds)
+        scores = line_scores(t, r["lineOfToken"], r.get("codeLines"))
+        if len(labels) and scores:
+            top = max(scores, key=scores.get)
+            alarms.update((r["id"], top, int(k)) for k in labels)
+    return len(alarms), sum(lines.values())
 
 
 def verdict(score, top, margin):
@@ -121,6 +139,8 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--bootstrap", type=int, default=0, metavar="N",
                    help="paired family resamples of each model's score against the first (0: off)")
+    p.add_argument("--background-validation", default="windows-background-validation.jsonl",
+                   help="held-out background windows in --windows (export-background.ts --held-out-lines); skipped when absent")
     p.add_argument("--margin", type=float, default=0.02,
                    help="score loss accepted with a shown top-line gain (the release rule)")
     args = p.parse_args()
@@ -131,9 +151,16 @@ def main():
     print(f"| model | part | threshold | {' | '.join(cols)} |")
     print("|---|---|---|" + "---|" * len(cols))
     scored = []
+    alarm_rows = []
+    background_path = os.path.join(args.windows, args.background_validation)
+    background = read_windows(background_path, 0) if os.path.exists(background_path) else []
     for path in args.models:
         saved = torch.load(path)
         model = classifier_from(saved)
+        if background:
+            bwp, btp = predict(model, background, len(saved["labels"]))
+            own_t = np.array([saved["thresholds"][label] for label in saved["labels"]], dtype=np.float32)
+            alarm_rows.append((path, *background_alarms(background, bwp, btp, own_t)))
         wp, tp = predict(model, val, len(saved["labels"]))
         # Re-chosen on today's validation (global policy), and the model's own shipped ones.
         chosen, line_t, _ = choose_thresholds(val, wp, tp, args.threshold_floor, "global")
@@ -146,6 +173,15 @@ def main():
                 f = figures([val[i] for i in idx], wp[idx], [tp[i] for i in idx], thresholds, lt)
                 label = f"{name} {float(thresholds.max()):.2f}"
                 print(f"| {path} | {part} | {label} | " + " | ".join(str(f[c]) for c in cols) + " |")
+    if alarm_rows:
+        # Not a release criterion (yet): a false-alarm figure that, unlike the reserved mature
+        # sources, may be looked at when choosing.
+        print(f"\nAlarms on held-out background code ({background_path}: {len(background)} windows of "
+              f"{len({r['id'] for r in background})} files no training window came from), each model at its own thresholds:\n")
+        print("| model | alarms | lines | alarms per 10k lines |")
+        print("|---|---|---|---|")
+        for path, alarms, lines in alarm_rows:
+            print(f"| {path} | {alarms} | {lines} | {alarms / max(1, lines) * 1e4:.2f} |")
     if args.bootstrap and len(scored) > 1:
         # Bonferroni over every test made: two (score, top line) per candidate, so with k candidates
         # each interval is at 1 - 0.05/(2k) and the chance that any candidate shows a gain it does

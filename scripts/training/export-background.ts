@@ -6,7 +6,13 @@
  * Flask, requests, Werkzeug, Jinja2) are never used; tests, vendored and generated files are
  * skipped as in the corpus.
  *
- * Run: npx tsx scripts/training/export-background.ts [--windows 3000] [--vocab training/cache/vocab.json] [--out training/cache]
+ * With `--held-out-lines N`, it also writes `windows-background-validation.jsonl`: every window of
+ * whole files taken from the other end of the same order, none of them a file the training
+ * windows came from, until they hold N lines. `training/validate.py --background-validation`
+ * counts a model's alarms per 10,000 lines on them: a false-alarm figure that may choose
+ * models, since the reserved mature sources may not.
+ *
+ * Run: npx tsx scripts/training/export-background.ts [--windows 3000] [--held-out-lines 0] [--vocab training/cache/vocab.json] [--out training/cache]
  */
 import { createHash } from "node:crypto";
 import { createWriteStream, readFileSync } from "node:fs";
@@ -15,6 +21,7 @@ import { parseArgs } from "node:util";
 import { loadTokenizer } from "../../src/tokenizer/index.js";
 import { createWindowCutter } from "../../src/windows/cut-windows.js";
 import { dropReason } from "./corpus-filter.js";
+import { countLines } from "../eval/mature-sources.js";
 import { createProgress } from "./progress.js";
 import { isReserved, listPythonFiles, PYTHON_ROOTS } from "./python-files.js";
 import { labelWindows } from "./window-examples.js";
@@ -28,6 +35,7 @@ const PER_FILE = 2;
 const { values: args } = parseArgs({
   options: {
     windows: { type: "string", default: "3000" },
+    "held-out-lines": { type: "string", default: "0" },
     vocab: { type: "string", default: "training/cache/vocab.json" },
     out: { type: "string", default: "training/cache" },
   },
@@ -47,6 +55,7 @@ const out = createWriteStream(join(args.out, "windows-background.jsonl"));
 const progress = createProgress("background windows", wanted);
 let written = 0;
 let usedFiles = 0;
+const trainingFiles = new Set<string>();
 for (const path of files) {
   if (written >= wanted) break;
   const text = readFileSync(path, "utf8");
@@ -59,6 +68,7 @@ for (const path of files) {
     .slice(0, Math.min(PER_FILE, wanted - written));
   if (windows.length === 0) continue;
   usedFiles++;
+  trainingFiles.add(path);
   const record = { id, label: "safe" as const, cwes: [], code: text, lines: [], split: "background", family: "background" };
   for (const example of labelWindows(record, windows, tokenizer, new Map(), MAX_LENGTH)) {
     out.write(JSON.stringify(example) + "\n");
@@ -68,3 +78,31 @@ for (const path of files) {
 }
 await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 console.log(`[background] ${written} windows from ${usedFiles} files (reserved packages excluded)`);
+
+const heldOutLines = Number(args["held-out-lines"]);
+if (heldOutLines > 0) {
+  const held = createWriteStream(join(args.out, "windows-background-validation.jsonl"));
+  const heldProgress = createProgress("held-out background lines", heldOutLines);
+  let lines = 0;
+  let heldFiles = 0;
+  let heldWindows = 0;
+  for (const path of [...files].reverse()) {
+    if (lines >= heldOutLines) break;
+    if (trainingFiles.has(path)) throw new Error(`held-out background reached training file ${path}; ask for fewer lines`);
+    const text = readFileSync(path, "utf8");
+    if (dropReason(path, text) !== null) continue;
+    // Every window of the file, as the worker scans a file, so alarms count per line of code.
+    const windows = cutter.cut(path, text, "all", budget);
+    if (windows.length === 0) continue;
+    const record = { id: `background:${path}`, label: "safe" as const, cwes: [], code: text, lines: [], split: "background", family: `background:${path}` };
+    for (const example of labelWindows(record, windows, tokenizer, new Map(), MAX_LENGTH)) {
+      held.write(JSON.stringify({ ...example, fileLines: countLines(text) }) + "\n");
+      heldWindows++;
+    }
+    heldFiles++;
+    lines += countLines(text);
+    heldProgress(Math.min(lines, heldOutLines));
+  }
+  await new Promise<void>((resolve, reject) => held.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  console.log(`[background] held out: ${heldWindows} windows from ${heldFiles} files, ${lines} lines (none of them a training file)`);
+}

@@ -90,6 +90,11 @@ describeIfTorch("training pipeline on a tiny configuration", () => {
     // as fine-tuning chooses them it must reproduce fine-tuning's own validation F1. The model
     // against itself is the bootstrap's fixed point: every paired resample differs by exactly 0.
     const model = join(finetuneOut, "model.pt");
+    // Held-out background code, as export-background.ts --held-out-lines writes it: here the
+    // validation windows stand in, two files of 40 lines each.
+    const background = readFileSync(join(cache, "windows-validation.jsonl"), "utf8").trim().split("\n")
+      .map((line, i) => JSON.stringify({ ...JSON.parse(line), id: `background:f${i % 2}.py`, fileLines: 40 }));
+    writeFileSync(join(cache, "windows-background-validation.jsonl"), background.join("\n") + "\n");
     const table = python("validate.py", [model, model, "--bootstrap", "20", "--windows", cache, "--data", join(data, "validation.jsonl"), "--threads", "1"]);
     const cells = (line: string | undefined) => (line ?? "").split("|").map((cell) => cell.trim());
     const lines = table.split("\n");
@@ -98,6 +103,9 @@ describeIfTorch("training pipeline on a tiny configuration", () => {
     expect(f1Column).toBeGreaterThan(0);
     expect(allRow[f1Column]).toMatch(/^\d/);
     expect(Number(allRow[f1Column])).toBeCloseTo(summary.eval.validation.binary.f1, 4);
+    const [, , alarms, lineCount, per10k] = cells(lines.find((line) => line.startsWith(`| ${model} |`) && line.split("|").length === 6));
+    expect(lineCount).toBe("80");
+    expect(Number(per10k)).toBeCloseTo((Number(alarms) / 80) * 1e4, 1);
     expect(cells(lines.find((line) => line.includes("| +0.0000 |")))).toEqual(
       ["", model, "+0.0000", "+0.0000 to +0.0000", "+0.0000", "+0.0000 to +0.0000", "not shown", ""]);
 
