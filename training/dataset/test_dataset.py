@@ -127,6 +127,14 @@ class Reviewer(unittest.TestCase):
         own = rec(code="import tempfile\np = tempfile.mktemp()\n", lines=[2], cwes=["CWE-377"])
         self.assertEqual(review.check_other_weaknesses(own, "CWE-377"), [])
 
+    def test_a_cwe_without_own_sink_patterns_uses_its_groups(self):
+        code = "from lxml import etree\n\n\ndef load(data):\n    return etree.fromstring(data, etree.XMLParser(huge_tree=True))\n"
+        self.assertEqual(review.check_vulnerable(rec(code=code, lines=[5], cwes=["CWE-776"])), [])
+        self.assertTrue(review.check_vulnerable(rec(code=code, lines=[4], cwes=["CWE-776"])))
+        self.assertEqual(review.check_vulnerable(rec(code="u = user.__dict__\n", lines=[1], cwes=["CWE-359"])), [])
+        with self.assertRaisesRegex(KeyError, "add an entry to SINK"):
+            review.check_vulnerable(rec(cwes=["CWE-9999"]))
+
     def test_alias_is_resolved_for_sinks(self):
         code = "from os import system as run\n\n\ndef go(host):\n    return run('ping ' + host)\n"
         self.assertEqual(review.check_vulnerable(rec(code=code, lines=[5], cwes=["CWE-78"])), [])
