@@ -130,8 +130,14 @@ def main():
                  causal=args.objective == "clm")
     model = MaskedLM(cfg)
     if args.init:
-        model.encoder.load_state_dict(torch.load(args.init)["encoder"])
+        init = torch.load(args.init)
+        model.encoder.load_state_dict(init["encoder"])
         log(f"encoder initialised from {args.init}")
+        # The vocabulary head too, when it was trained for the same objective: a fresh head
+        # costs the first hundred steps of a continued run (step-1 loss 11 against 4).
+        if init.get("lm_head") and init.get("objective") == args.objective:
+            model.load_state_dict({**model.state_dict(), **init["lm_head"]})
+            log("vocabulary head initialised from it too")
     log(f"corpus {len(corpus):,} tokens (train {train_hi:,}), vocab {vocab_size}; "
         f"params {count_params(model.encoder):,} encoder, {count_params(model.encoder, False):,} non-embedding")
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
@@ -156,7 +162,9 @@ def main():
         atomic_save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step, "elapsed": elapsed,
                      "total_steps": total_steps, "history": history, "numpy_rng": rng.bit_generator.state,
                      "rng": rng_state(), "config": cfg.to_dict(), "args": vars(args)}, ckpt_path)
-        atomic_save({"encoder": model.encoder.state_dict(), "config": cfg.to_dict()}, os.path.join(args.out, "encoder.pt"))
+        head = {k: v for k, v in model.state_dict().items() if not k.startswith("encoder.")}
+        atomic_save({"encoder": model.encoder.state_dict(), "config": cfg.to_dict(), "lm_head": head,
+                     "objective": args.objective}, os.path.join(args.out, "encoder.pt"))
         write_json(os.path.join(args.out, "summary.json"), {
             "step": step, "total_steps": total_steps, "seconds": round(elapsed, 1), "tokens_seen": step * args.batch * args.seq,
             "corpus_tokens": len(corpus), "final": final, "history": history[-50:], "matmul_gflops": round(gflops, 1),

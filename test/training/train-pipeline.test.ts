@@ -77,6 +77,12 @@ describeIfTorch("training pipeline on a tiny configuration", () => {
     python("pretrain.py", ["--corpus", cache, "--out", pretrainOut, "--steps", "3", "--batch", "2", "--seq", "32",
       "--warmup", "1", "--log-seconds", "0", ...TINY]);
     expect(existsSync(join(pretrainOut, "encoder.pt"))).toBe(true);
+    // A continued run starts from the saved vocabulary head as well as the encoder.
+    const continued = spawnSync(PYTHON, [join("training", "pretrain.py"), "--corpus", cache, "--out", join(dir, "pretrain-continued"),
+      "--init", join(pretrainOut, "encoder.pt"), "--steps", "1", "--batch", "2", "--seq", "32", "--warmup", "1", "--log-seconds", "0", ...TINY],
+    { encoding: "utf8" });
+    expect(continued.status).toBe(0);
+    expect(continued.stdout + continued.stderr).toContain("vocabulary head initialised from it too");
 
     const finetuneOut = join(dir, "finetune");
     python("finetune.py", ["--windows", cache, "--init", join(pretrainOut, "encoder.pt"), "--out", finetuneOut,
