@@ -1,5 +1,5 @@
 """Train-only whole-module families on libraries no other family uses (libs-data set): realistic
-modules of about 80-110 lines, not web handlers, with exactly one weakness each and a twin that
+modules of about 65-115 lines, not web handlers, with exactly one weakness each and a twin that
 differs only by the minimal fix.
 
 Covers: a Click backup tool that runs ``tar`` through ``check_output(shell=True)`` with a CI tag

@@ -1,7 +1,7 @@
 """Train-only whole-module web/access families on libraries no other family uses: Quart HTML
 routes, Flask-SeaSurf, Litestar redirects, Pyramid's AuthTktCookieHelper, CherryPy error
 configuration, Flask-RESTX models, Django Ninja routers, Flask-Smorest MethodViews and Tornado's
-AsyncHTTPClient. Each module (80-110 lines) holds one weakness among ordinary safe code, and its
+AsyncHTTPClient. Each module (about 55-90 lines) holds one weakness among ordinary safe code, and its
 twin differs only by the minimal fix.
 
 Framework labels: the record schema has no Quart, Litestar, CherryPy, Flask-RESTX, Flask-Smorest
