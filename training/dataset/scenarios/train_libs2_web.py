@@ -493,7 +493,8 @@ def dos_ws_max_size(c):
     v, s = _twin(c, _ws_server)
     return Spec(v=v, s=s, full=True, fw="script",
                 notes="websockets.serve limits incoming messages to 1 MiB by default; max_size=None removes the limit, so any "
-                      "client can stream one frame of gigabytes that is buffered in memory before the handler sees it")
+                      "client can stream one frame of gigabytes that is buffered in memory before the handler sees it "
+                      "(CWE-770, labelled CWE-400, its group's model label)")
 
 
 @hardneg(4)
@@ -584,7 +585,8 @@ def dos_dj_upload(c):
     v, s = _twin(c, _dj_settings)
     return Spec(v=v, s=s, full=True, fw="django",
                 notes="Django's DATA_UPLOAD_MAX_* settings cap the request body read into memory, the number of form fields "
-                      "and the number of files; None disables the check, so one request can exhaust memory or CPU")
+                      "and the number of files; None disables the check, so one request can exhaust memory or CPU "
+                      "(CWE-770, labelled CWE-400, its group's model label)")
 
 
 @hardneg(4)
