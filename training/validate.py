@@ -157,14 +157,13 @@ def main():
     for path in args.models:
         saved = torch.load(path)
         model = classifier_from(saved)
+        own = np.array([saved["thresholds"][label] for label in saved["labels"]], dtype=np.float32)
         if background:
             bwp, btp = predict(model, background, len(saved["labels"]))
-            own_t = np.array([saved["thresholds"][label] for label in saved["labels"]], dtype=np.float32)
-            alarm_rows.append((path, *background_alarms(background, bwp, btp, own_t)))
+            alarm_rows.append((path, *background_alarms(background, bwp, btp, own)))
         wp, tp = predict(model, val, len(saved["labels"]))
         # Re-chosen on today's validation (global policy), and the model's own shipped ones.
         chosen, line_t, _ = choose_thresholds(val, wp, tp, args.threshold_floor, "global")
-        own = np.array([saved["thresholds"][label] for label in saved["labels"]], dtype=np.float32)
         scored.append((wp, own, *top_line_hits(val, tp, wp, own)))
         for name, thresholds, lt in (("re-chosen", chosen, line_t), ("its own", own, saved["lineThreshold"])):
             for part, idx in parts.items():

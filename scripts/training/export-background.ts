@@ -15,7 +15,7 @@
  * Run: npx tsx scripts/training/export-background.ts [--windows 3000] [--held-out-lines 0] [--vocab training/cache/vocab.json] [--out training/cache]
  */
 import { createHash } from "node:crypto";
-import { createWriteStream, readFileSync } from "node:fs";
+import { createWriteStream, readFileSync, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadTokenizer } from "../../src/tokenizer/index.js";
@@ -41,6 +41,8 @@ const { values: args } = parseArgs({
   },
 });
 const wanted = Number(args.windows);
+const close = (stream: WriteStream) =>
+  new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
 const hash = (text: string) => createHash("sha1").update(text).digest("hex");
 
 const tokenizer = loadTokenizer(args.vocab);
@@ -54,7 +56,6 @@ const files = PYTHON_ROOTS.flatMap((root) => listPythonFiles(root))
 const out = createWriteStream(join(args.out, "windows-background.jsonl"));
 const progress = createProgress("background windows", wanted);
 let written = 0;
-let usedFiles = 0;
 const trainingFiles = new Set<string>();
 for (const path of files) {
   if (written >= wanted) break;
@@ -67,7 +68,6 @@ for (const path of files) {
     .sort((a, b) => (hash(`${path}:${a.lineNumbers[0]}`) < hash(`${path}:${b.lineNumbers[0]}`) ? -1 : 1))
     .slice(0, Math.min(PER_FILE, wanted - written));
   if (windows.length === 0) continue;
-  usedFiles++;
   trainingFiles.add(path);
   const record = { id, label: "safe" as const, cwes: [], code: text, lines: [], split: "background", family: "background" };
   for (const example of labelWindows(record, windows, tokenizer, new Map(), MAX_LENGTH)) {
@@ -76,8 +76,8 @@ for (const path of files) {
   }
   progress(written);
 }
-await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
-console.log(`[background] ${written} windows from ${usedFiles} files (reserved packages excluded)`);
+await close(out);
+console.log(`[background] ${written} windows from ${trainingFiles.size} files (reserved packages excluded)`);
 
 const heldOutLines = Number(args["held-out-lines"]);
 if (heldOutLines > 0) {
@@ -95,14 +95,15 @@ if (heldOutLines > 0) {
     const windows = cutter.cut(path, text, "all", budget);
     if (windows.length === 0) continue;
     const record = { id: `background:${path}`, label: "safe" as const, cwes: [], code: text, lines: [], split: "background", family: `background:${path}` };
+    const fileLines = countLines(text);
     for (const example of labelWindows(record, windows, tokenizer, new Map(), MAX_LENGTH)) {
-      held.write(JSON.stringify({ ...example, fileLines: countLines(text) }) + "\n");
+      held.write(JSON.stringify({ ...example, fileLines }) + "\n");
       heldWindows++;
     }
     heldFiles++;
-    lines += countLines(text);
+    lines += fileLines;
     heldProgress(Math.min(lines, heldOutLines));
   }
-  await new Promise<void>((resolve, reject) => held.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  await close(held);
   console.log(`[background] held out: ${heldWindows} windows from ${heldFiles} files, ${lines} lines (none of them a training file)`);
 }
