@@ -3,8 +3,8 @@
 Reads training/cache/windows-<split>.jsonl and labels.json (written by
 scripts/training/export-windows.ts with the project's tokenizer and window cutter). Trains
 on train + train.augmented, evaluates on validation every --eval-minutes, keeps the best
-state by validation loss, stops early after --patience evaluations without improvement or
-at --max-minutes, then picks per-label thresholds and the line threshold on validation only.
+state by validation score (or the last, --keep last), stops early after --patience evaluations without
+improvement or at --max-minutes, then picks per-label thresholds and the line threshold on validation only.
 
   /usr/bin/python3 training/finetune.py --init training/runs/pretrain/encoder.pt --out training/runs/finetune
 """
@@ -44,6 +44,9 @@ def parse_args():
     p.add_argument("--eval-minutes", type=float, default=5.0)
     p.add_argument("--eval-steps", type=int, default=0, help="evaluate every N steps instead (tests)")
     p.add_argument("--patience", type=int, default=4)
+    p.add_argument("--keep", choices=["best", "last"], default="best",
+                   help="state to keep: the best validation score (early stopping), or the last one, so the split "
+                        "that decides a release has not also chosen the step (evaluations are then reported only)")
     p.add_argument("--threshold-floor", type=float, default=0.15)
     p.add_argument("--threshold-policy", choices=["global", "per-label"], default="global",
                    help="one threshold for all labels, or one per label (both chosen on validation)")
@@ -378,13 +381,16 @@ def main():
                 evaluate()
                 last_eval = time.time()
                 replan()
-                if bad >= args.patience:
+                if bad >= args.patience and args.keep == "best":
                     stop_reason, done = "early stopping", True
                     break
         epoch += 1
     if not history or history[-1]["step"] != step:
         evaluate()
-    model.load_state_dict(best_state)
+    if args.keep == "best":
+        model.load_state_dict(best_state)
+    else:
+        best_step = step
     minutes = (time.time() - start) / 60
     log(f"stopped ({stop_reason}) after {step} steps, {fmt_seconds(minutes * 60)}; best step {best_step}")
 
