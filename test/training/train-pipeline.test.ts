@@ -132,6 +132,27 @@ describeIfTorch("training pipeline on a tiny configuration", () => {
     expect(loaded.manifest.labelNames).toMatchObject({ "CWE-89": "SQL Injection" });
     expect(loaded.manifest.data).toMatchObject({ files: ["train.jsonl", "validation.jsonl"] });
 
+    // recover.py rebuilds model.pt from the bundle alone (a fresh checkout has no training/runs/);
+    // the rebuilt model carries the bundle's thresholds and fine-tunes further with --keep last.
+    const recovered = join(dir, "recovered");
+    expect(python("recover.py", ["--bundle", bundle, "--out", recovered])).toMatch(/parity error \d\.\d\de-0[5-9]/);
+    const continuedOut = join(dir, "continued");
+    python("finetune.py", ["--windows", cache, "--init", join(recovered, "model.pt"), "--out", continuedOut,
+      "--steps", "3", "--eval-steps", "1", "--patience", "1", "--keep", "last", "--batch", "2", "--threads", "1"]);
+    const continuedSummary = JSON.parse(readFileSync(join(continuedOut, "summary.json"), "utf8"));
+    expect(continuedSummary.training).toMatchObject({ steps: 3, bestStep: 3, pretrained: join(recovered, "model.pt") });
+    // A rebuilt model that does not reproduce the bundle's parity outputs is refused, not written.
+    const misstated = join(dir, "bundle-misstated");
+    cpSync(bundle, misstated, { recursive: true });
+    const parityPath = join(misstated, "parity.json");
+    const tampered = JSON.parse(readFileSync(parityPath, "utf8"));
+    tampered.outputs.window_logits[0][0] += 0.01;
+    writeFileSync(parityPath, JSON.stringify(tampered));
+    const refused = spawnSync(PYTHON, [join("training", "recover.py"), "--bundle", misstated, "--out", join(dir, "refused")], { encoding: "utf8" });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain("differs from");
+    expect(existsSync(join(dir, "refused", "model.pt"))).toBe(false);
+
     const parity = JSON.parse(readFileSync(join(bundle, "parity.json"), "utf8"));
     const ids: number[][] = parity.inputs.input_ids;
     // The factored head reports a window under a CWE exactly as strongly as its strongest
