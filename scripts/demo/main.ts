@@ -18,6 +18,9 @@ import { running } from "./service.js";
 import { startStack, type Stack } from "./stack.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+// DEMO_APP_ROOT: run the app and worker from another folder laid out as the Docker image's runtime
+// stage (scripts/docker/runtime-layout.sh), with the image's own node commands instead of npm scripts.
+const APP_ROOT = process.env["DEMO_APP_ROOT"] ? resolve(process.env["DEMO_APP_ROOT"]) : ROOT;
 const APP_ID = 1;
 const MODEL_DIR = process.env["MODEL_DIR"] ?? "models/cwe-review-small";
 const TIMEOUT_S = 120;
@@ -67,11 +70,11 @@ function watchProgress(gh: FakeGitHub): () => void {
 }
 
 async function main(): Promise<number> {
-  if (!existsSync(resolve(ROOT, MODEL_DIR, "manifest.json"))) {
+  if (!existsSync(resolve(APP_ROOT, MODEL_DIR, "manifest.json"))) {
     say(`demo: no model bundle at ${MODEL_DIR} (manifest.json missing). The committed model lives in models/cwe-review-small; set MODEL_DIR to use another.`);
     return 1;
   }
-  ensureBuild(ROOT, (line) => say(`demo: ${line}`));
+  if (APP_ROOT === ROOT) ensureBuild(ROOT, (line) => say(`demo: ${line}`));
   const logDir = mkdtempSync(join(tmpdir(), "cwe-review-demo-"));
   const privateKey = throwawayAppKey();
   const secret = randomBytes(16).toString("hex");
@@ -81,8 +84,11 @@ async function main(): Promise<number> {
   const pull = github.addPullRequest({ ...SAMPLE_REPO, history, installationId: 1, body: "Adds thumbnails, plugin loading and a user lookup." });
   say(`demo: stand-in GitHub at ${github.apiUrl} serving ${SAMPLE_REPO.owner}/${SAMPLE_REPO.repo}#${SAMPLE_REPO.number} "${SAMPLE_REPO.title}"`);
   say(`      ${pull.files.length} changed files: ${pull.files.map((f) => `${f.filename} (+${f.additions}/-${f.deletions})`).join(", ")}`);
-  say(`demo: starting redis-server, the app (npm start) and a worker (npm run worker); logs in ${logDir}`);
-  stack = await startStack({ root: ROOT, github, appId: APP_ID, privateKey, webhookSecret: secret, workers: 1, modelDir: MODEL_DIR, logDir });
+  const viaNpm = APP_ROOT === ROOT;
+  say(viaNpm
+    ? `demo: starting redis-server, the app (npm start) and a worker (npm run worker); logs in ${logDir}`
+    : `demo: starting redis-server, and the app and a worker from ${APP_ROOT} as the image runs them (node …); logs in ${logDir}`);
+  stack = await startStack({ root: APP_ROOT, github, appId: APP_ID, privateKey, webhookSecret: secret, workers: 1, modelDir: MODEL_DIR, logDir, viaNpm });
   say(`demo: ready after ${elapsed()} (Redis ${stack.redis.url}, app ${stack.webhookUrl})`);
 
   const payload = pullRequestEvent(github, SAMPLE_REPO.owner, SAMPLE_REPO.repo, SAMPLE_REPO.number, "opened");
