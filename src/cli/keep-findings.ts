@@ -1,5 +1,5 @@
 import type { Finding } from "../findings/finding.js";
-import { isSuppressed } from "../findings/suppressions.js";
+import { fileSuppression, isFindingSuppressed } from "../findings/suppressions.js";
 
 /** Which findings of one file the CLI reports. */
 export interface KeepPolicy {
@@ -13,13 +13,15 @@ export interface KeepPolicy {
 
 /**
  * Keeps findings at or above the threshold, anchored on a changed line (when a diff is
- * given) and not silenced by `# nosec` / `# cwe-review: ignore[...]` on their line.
+ * given) and not silenced by `# nosec` / `# cwe-review: ignore[...]` on a line of their range or
+ * by the file's `# cwe-review: ignore-file` marker: the same rule as the app's.
  */
 export function keepFindings(findings: readonly Finding[], policy: KeepPolicy): Finding[] {
+  const file = fileSuppression(policy.fileLines);
   return findings.filter(
     (finding) =>
       finding.confidence >= policy.threshold &&
       (policy.changedLines === undefined || policy.changedLines.has(finding.line)) &&
-      !isSuppressed(policy.fileLines[finding.line - 1] ?? "", finding.cwe),
+      !isFindingSuppressed(policy.fileLines, finding, file),
   );
 }

@@ -1,6 +1,6 @@
 import { isPathIncluded, type RepoConfig } from "../config/repo-config.js";
 import type { Finding } from "./finding.js";
-import { isSuppressed } from "./suppressions.js";
+import { fileSuppression, isFindingSuppressed, type FileSuppression } from "./suppressions.js";
 
 /** What {@link selectFindings} needs besides the findings. */
 export interface SelectContext {
@@ -18,7 +18,8 @@ export interface SelectContext {
  *   to changed lines: `line` moves to the first changed line in it and `endLine` stops
  *   before the first unchanged one, so a multi-line comment never reaches outside the diff
  *   (reviewdog's `InDiffContext`, `filter/filter.go`);
- * - moves findings with a suppression comment on any line of their range to `suppressed`;
+ * - moves findings with a suppression comment on any line of their range, or silenced by their
+ *   file's `ignore-file` marker, to `suppressed`;
  * - keeps one finding per path + CWE + line, the most confident.
  */
 export function selectFindings(findings: readonly Finding[], ctx: SelectContext): { kept: Finding[]; suppressed: Finding[] } {
@@ -26,6 +27,12 @@ export function selectFindings(findings: readonly Finding[], ctx: SelectContext)
   const skip = new Set(config.skipCwes.map((id) => id.toUpperCase()));
   const kept: Finding[] = [];
   const suppressed: Finding[] = [];
+  const fileMarkers = new Map<string, FileSuppression>();
+  const markersOf = (path: string, lines: readonly string[]) => {
+    let markers = fileMarkers.get(path);
+    if (!markers) fileMarkers.set(path, (markers = fileSuppression(lines)));
+    return markers;
+  };
   for (const finding of findings) {
     if (!isPathIncluded(config, finding.path)) continue;
     if (skip.has(finding.cwe.toUpperCase())) continue;
@@ -35,7 +42,7 @@ export function selectFindings(findings: readonly Finding[], ctx: SelectContext)
     if (!inFile) continue;
     const inDiff = narrowToDiff(inFile, ctx.changedLines.get(finding.path));
     if (!inDiff) continue;
-    const silenced = lines !== undefined && rangeOf(inFile).some((line) => isSuppressed(lines[line - 1] ?? "", finding.cwe));
+    const silenced = lines !== undefined && isFindingSuppressed(lines, inFile, markersOf(finding.path, lines));
     (silenced ? suppressed : kept).push(inDiff);
   }
   return { kept: sortByConfidence(dedupe(kept)), suppressed: sortByConfidence(dedupe(suppressed)) };

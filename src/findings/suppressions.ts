@@ -26,8 +26,13 @@ export function commentOf(lineText: string): string | null {
 
 // Bandit's marker: any `nosec`, with or without test ids, silences the line for us too.
 const NOSEC = /(?:^|[^\w-])nosec\b/i;
-// `cwe-review: ignore` (everything) or `cwe-review: ignore[CWE-89, CWE-78]` (those ids).
-const IGNORE = /cwe-review:\s*ignore(?:\[([^\]]*)\])?/gi;
+// `cwe-review: ignore` (everything) or `cwe-review: ignore[CWE-89, CWE-78]` (those ids);
+// not `ignore-file`, which is the file-wide marker below.
+const IGNORE = /cwe-review:\s*ignore(?![\w-])(?:\[([^\]]*)\])?/gi;
+// A comment-only line `# cwe-review: ignore-file` or `# cwe-review: ignore-file[CWE-330]`.
+const IGNORE_FILE = /^\s*#.*cwe-review:\s*ignore-file(?![\w-])(?:\[([^\]]*)\])?/i;
+
+const idsOf = (list: string): string[] => list.split(/[\s,]+/).filter(Boolean).map((id) => id.toUpperCase());
 
 /**
  * Whether a finding of `cwe` on this line is silenced by a comment on the line: `# nosec`
@@ -47,8 +52,49 @@ export function isSuppressed(lineText: string, cwe: string): boolean {
   for (const match of comment.matchAll(IGNORE)) {
     const list = match[1];
     if (list === undefined) return true;
-    const ids = list.split(/[\s,]+/).filter(Boolean).map((id) => id.toUpperCase());
-    if (ids.includes(wanted)) return true;
+    if (idsOf(list).includes(wanted)) return true;
+  }
+  return false;
+}
+
+/** What a file's `# cwe-review: ignore-file` lines silence: every CWE, or the listed ones. */
+export interface FileSuppression {
+  all: boolean;
+  cwes: ReadonlySet<string>;
+}
+
+/**
+ * Reads a file's file-wide markers: a line holding only a comment with
+ * `cwe-review: ignore-file` silences every finding in the file (generated code, a vendored
+ * copy, a deliberate test fixture), `cwe-review: ignore-file[CWE-330, CWE-338]` those CWEs.
+ * Only comment-only lines count, so a marker inside code or a string on a code line does not
+ * switch off a whole file.
+ */
+export function fileSuppression(lines: readonly string[]): FileSuppression {
+  let all = false;
+  const cwes = new Set<string>();
+  for (const line of lines) {
+    const match = IGNORE_FILE.exec(line);
+    if (!match) continue;
+    if (match[1] === undefined) all = true;
+    else for (const id of idsOf(match[1])) cwes.add(id);
+  }
+  return { all, cwes };
+}
+
+/**
+ * Whether a finding is silenced: by its file's `ignore-file` markers (`file`, from
+ * {@link fileSuppression}) or by a line marker on any line of its range, so a finding reported
+ * on lines 4-6 is silenced by `# nosec` on line 5.
+ */
+export function isFindingSuppressed(
+  lines: readonly string[],
+  finding: { line: number; endLine: number; cwe: string },
+  file: FileSuppression = fileSuppression(lines),
+): boolean {
+  if (file.all || file.cwes.has(finding.cwe.trim().toUpperCase())) return true;
+  for (let line = finding.line; line <= Math.max(finding.line, finding.endLine); line++) {
+    if (isSuppressed(lines[line - 1] ?? "", finding.cwe)) return true;
   }
   return false;
 }

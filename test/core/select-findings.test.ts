@@ -101,3 +101,11 @@ test("no file text: bounds and suppressions cannot be checked, the diff still fi
   const context = { ...ctx([3]), fileLines: new Map<string, string[]>() };
   expect(brief(selectFindings([f({}), f({ line: 4, endLine: 4 })], context).kept)).toEqual(["CWE-89@3-3:0.9"]);
 });
+
+test("a file-wide marker moves that file's findings of the listed CWEs to suppressed", () => {
+  const marked = ["# cwe-review: ignore-file[CWE-95]", ...FILE];
+  const context = { ...ctx([4, 10]), fileLines: new Map([["app.py", marked]]) };
+  const result = selectFindings([f({ line: 4, endLine: 4 }), f({ cwe: "CWE-95", line: 10, endLine: 10 })], context);
+  expect(brief(result.kept)).toEqual(["CWE-89@4-4:0.9"]);
+  expect(brief(result.suppressed)).toEqual(["CWE-95@10-10:0.9"]);
+});

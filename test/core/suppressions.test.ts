@@ -1,4 +1,4 @@
-import { commentOf, isSuppressed } from "../../src/findings/suppressions.js";
+import { commentOf, fileSuppression, isFindingSuppressed, isSuppressed } from "../../src/findings/suppressions.js";
 
 test.each([
   ["bare nosec", "cur.execute(q)  # nosec", "CWE-89", true],
@@ -36,4 +36,29 @@ test.each([
   ["s = 'unterminated # not a comment", null],
 ])("commentOf(%j)", (line, expected) => {
   expect(commentOf(line)).toBe(expected);
+});
+
+describe("file-wide markers", () => {
+  const file = (...lines: string[]) => lines;
+
+  test.each([
+    ["bare ignore-file silences every CWE", file("# cwe-review: ignore-file", "x = eval(s)"), { line: 2, endLine: 2, cwe: "CWE-95" }, true],
+    ["ignore-file with a list silences those CWEs", file("import random", "# cwe-review: ignore-file[CWE-330, cwe-338]", "t = random.random()"), { line: 3, endLine: 3, cwe: "CWE-338" }, true],
+    ["ignore-file with a list leaves other CWEs", file("# cwe-review: ignore-file[CWE-330]", "os.system(c)"), { line: 2, endLine: 2, cwe: "CWE-78" }, false],
+    ["indented comment-only line counts", file("def f():", "    # cwe-review: ignore-file", "    os.system(c)"), { line: 3, endLine: 3, cwe: "CWE-78" }, true],
+    ["a marker after code does not switch off the file", file("os.system(c)  # cwe-review: ignore-file", "cur.execute(q)"), { line: 2, endLine: 2, cwe: "CWE-89" }, false],
+    ["a marker inside a string does not switch off the file", file('NOTE = "# cwe-review: ignore-file"', "cur.execute(q)"), { line: 2, endLine: 2, cwe: "CWE-89" }, false],
+    ["ignore-filex is not the marker", file("# cwe-review: ignore-filex", "cur.execute(q)"), { line: 2, endLine: 2, cwe: "CWE-89" }, false],
+    ["a line marker inside the finding's range silences it", file("cur.execute(", "    q,  # nosec", ")"), { line: 1, endLine: 3, cwe: "CWE-89" }, true],
+    ["a line marker outside the range does not", file("cur.execute(q)", "x = 1  # nosec"), { line: 1, endLine: 1, cwe: "CWE-89" }, false],
+  ])("%s", (_name, lines, finding, expected) => {
+    expect(isFindingSuppressed(lines, finding)).toBe(expected);
+  });
+
+  test("the file marker is not read as a line-wide `ignore` of its own line", () => {
+    expect(isSuppressed("# cwe-review: ignore-file[CWE-330]", "CWE-89")).toBe(false);
+    expect(fileSuppression(["# cwe-review: ignore-file[CWE-330]", "# cwe-review: ignore-file[CWE-338]"])).toEqual({
+      all: false, cwes: new Set(["CWE-330", "CWE-338"]),
+    });
+  });
 });
