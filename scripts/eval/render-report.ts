@@ -27,6 +27,11 @@ function sum(rows: FalseAlarmRow[], name: string): FalseAlarmRow {
   });
 }
 
+/** Why the "base model" row can be missing: its bundle is exported from the pretrained encoder, which git does not keep. */
+const BASE_MISSING_NOTE =
+  "No base-model row: `npm run eval` found no base bundle (`training/runs/base`, exported from the pretrained encoder by " +
+  "`npm run train:export`; `training/runs/` is not in git, so a fresh checkout has none). Pass one with `--base DIR`.";
+
 /** What the "base model" row is, since its figures depend on how untrained heads happen to score. */
 const BASE_NOTE =
   "The base model is the pretrained encoder with freshly initialised (seeded) heads at threshold 0.5 for every CWE: the paper's " +
@@ -110,7 +115,7 @@ export function renderReport(r: EvalResults): string {
       banditNote,
       "",
     );
-    if (t.rows.some((row) => row.tool === "base model")) out.push(BASE_NOTE, "");
+    out.push(t.rows.some((row) => row.tool === "base model") ? BASE_NOTE : BASE_MISSING_NOTE, "");
     const [first] = t.rows;
     if (first !== undefined) {
       const cwes = [...first.result.perCwe.keys()];

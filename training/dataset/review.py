@@ -35,9 +35,9 @@ REVIEWER = "review.py rules v1"
 # sink / source / check patterns per CWE, matched on import-resolved lines
 SINK = {
     "CWE-89": r"\.(execute|executemany|raw|extra)\(|read_sql|\btext\(|\b(SELECT|INSERT|UPDATE|DELETE)\b|ORDER BY|\bIN \(|\.(rows|count)_where\(",
-    "CWE-78": r"os\.(system|popen)|subprocess\.|create_subprocess_shell|shell=True|os\.spawn|os\.exec|pexpect\.(spawn|run)\(|\.(run|sudo)\(.*\bhide=",
+    "CWE-78": r"os\.(system|popen)|subprocess\.|create_subprocess_shell|shell=True|os\.spawn|os\.exec|pexpect\.(spawn|run)\(|\.(run|sudo)\(.*\bhide=|\.exec_run\(|containers\.run\(|\bsh\.(ba)?sh\(|module_args=",
     "CWE-77": r"subprocess\.|exec_command|\"(bash|sh)\", \"-c\"|\.split\(\)|local\[\"[\w.-]+\"\]\[",
-    "CWE-94": r"\beval\(|\bexec\(|\bcompile\(|render_template_string|from_string|Template\(|\|safe|\.query\(|\.eval\(|\.compile_expression\(",
+    "CWE-94": r"\beval\(|\bexec\(|\bcompile\(|render_template_string|from_string|Template\(|\|safe|\.query\(|\.eval\(|\.compile_expression\(|\bsympify\(|\bparse_expr\(",
     "CWE-90": r"\.search(_s|_st)?\(|Connection\(|\((uid|mail|cn|telephoneNumber)=|\(&|\(\||uid=",
     "CWE-643": r"xpath|XPath|\.find(all)?\(|elementpath\.select|//",
     "CWE-1333": r"re\.(compile|match|search|fullmatch|findall)\(|\.match\(|validate\.Regexp\(",
@@ -107,10 +107,10 @@ BAD = {
 # Logic weaknesses (862, 863, 639, 306, 287, 269, 352, 200) have no look-alike API, so only
 # hand-written hard negatives count there.
 LOOKALIKE = {
-    "CWE-89": r"\.(execute|raw)\(|read_sql|\btext\(",
-    "CWE-78": r"subprocess\.|os\.(system|popen)|create_subprocess",
+    "CWE-89": r"\.(execute|raw)\(|read_sql|\btext\(|select_by_sql\(|raw_sql\(|db\.select\(",
+    "CWE-78": r"subprocess\.|os\.(system|popen)|create_subprocess|\.exec_run\(|containers\.run\(|\bsh\.\w+\(|ansible_runner\.run\(",
     "CWE-77": r"subprocess\.|exec_command",
-    "CWE-94": r"\beval\(|\bexec\(|literal_eval|render_template_string|from_string|Template\(",
+    "CWE-94": r"\beval\(|\bexec\(|literal_eval|render_template_string|from_string|Template\(|sympify\(|parse_expr\(",
     "CWE-90": r"\.search(_s|_st)?\(",
     "CWE-643": r"xpath|XPath|elementpath",
     "CWE-1333": r"re\.(compile|match|search|fullmatch)\(",
