@@ -143,6 +143,9 @@ def main():
                    help="held-out background windows in --windows (export-background.ts --held-out-lines); skipped when absent")
     p.add_argument("--margin", type=float, default=0.02,
                    help="score loss accepted with a shown top-line gain (the release rule)")
+    p.add_argument("--candidates", type=int, default=0, metavar="K",
+                   help="candidates the Bonferroni level counts (default: those given here); a session that "
+                        "decides several candidates one at a time registers K for all of them")
     args = p.parse_args()
     setup_torch(args.threads, 4321)
     val = read_windows(os.path.join(args.windows, "windows-validation.jsonl"), 0)
@@ -185,7 +188,8 @@ def main():
         # Bonferroni over every test made: two (score, top line) per candidate, so with k candidates
         # each interval is at 1 - 0.05/(2k) and the chance that any candidate shows a gain it does
         # not have stays at 5%, however many are tried at once.
-        level = 1 - 0.05 / (2 * (len(scored) - 1))
+        k = max(args.candidates, len(scored) - 1)
+        level = 1 - 0.05 / (2 * k)
         print(f"\nAgainst {args.models[0]} (each at its own thresholds, all windows), "
               f"{args.bootstrap} paired resamples of {len({r['family'] for r in val})} families, "
               f"{level:.2%} intervals; score margin {args.margin}:\n")
