@@ -81,7 +81,7 @@ def build(args, vocab_size):
     if args.model:
         saved = torch.load(args.model)
         model = classifier_from(saved)
-        return model, saved["labels"], saved["thresholds"], saved["lineThreshold"], saved["training"], saved["eval"]
+        return model, saved["labels"], saved["thresholds"], saved["lineThreshold"], with_lineage(saved["training"]), saved["eval"]
     labels = load_json(os.path.join(args.cache, "labels.json"), None)
     if labels is None:
         raise SystemExit(f"{args.cache}/labels.json missing: run scripts/training/export-windows.ts first")
@@ -98,6 +98,19 @@ def build(args, vocab_size):
         model = Classifier(cfg, len(labels), args.window_pool)
         training = {"source": "random initialisation (contract placeholder)", "seed": args.seed}
     return model, labels, thresholds, 0.5, training, {}
+
+
+def with_lineage(training):
+    """A fine-tune continued from another fine-tuned model.pt (`finetune.py --init model.pt`, e.g. one
+    `recover.py` rebuilt from a shipped bundle) keeps that model's training record, so the manifest still
+    says which encoder, pretraining and data the weights started from."""
+    init = training.get("pretrained")
+    if not init or not os.path.exists(init) or "continuedFrom" in training:
+        return training
+    prior = torch.load(init)
+    if "state" not in prior or "training" not in prior:
+        return training  # a pretrained encoder.pt: `pretrained` already names it
+    return {**training, "continuedFrom": prior["training"]}
 
 
 def parity_inputs(cache, vocab_size):
@@ -159,7 +172,8 @@ def main():
     training.setdefault("commit", git_commit())
     corpus = load_json(os.path.join(args.cache, "corpus.json"), {})
     pretrain = load_json(os.path.join(args.pretrain_dir, "summary.json"), {})
-    training["corpusTokens"] = corpus.get("tokens")
+    if corpus:
+        training["corpusTokens"] = corpus.get("tokens")
     if pretrain:
         training["pretraining"] = {k: pretrain.get(k) for k in ("step", "seconds", "tokens_seen", "seed", "final")}
     manifest = {

@@ -141,6 +141,13 @@ describeIfTorch("training pipeline on a tiny configuration", () => {
       "--steps", "3", "--eval-steps", "1", "--patience", "1", "--keep", "last", "--batch", "2", "--threads", "1"]);
     const continuedSummary = JSON.parse(readFileSync(join(continuedOut, "summary.json"), "utf8"));
     expect(continuedSummary.training).toMatchObject({ steps: 3, bestStep: 3, pretrained: join(recovered, "model.pt") });
+    // Its bundle keeps the lineage: the rebuilt model's own training record, down to the bundle it came from.
+    const continuedBundle = join(dir, "bundle-continued");
+    python("export.py", ["--model", join(continuedOut, "model.pt"), "--cache", cache, "--data", data, "--out", continuedBundle,
+      "--pretrain-dir", join(dir, "no-pretraining"), "--version", "9.9.9"]);
+    const lineage = JSON.parse(readFileSync(join(continuedBundle, "manifest.json"), "utf8")).training;
+    expect(lineage.continuedFrom.recoveredFrom).toMatchObject({ bundle, parityError: expect.any(Number) });
+    expect(lineage.continuedFrom.steps).toBe(4);
     // A rebuilt model that does not reproduce the bundle's parity outputs is refused, not written.
     const misstated = join(dir, "bundle-misstated");
     cpSync(bundle, misstated, { recursive: true });
