@@ -38,6 +38,20 @@ const { owner, repo, number } = SAMPLE_REPO;
  * add its entry.
  */
 const EXPECTED_BY_MODEL: Record<string, { version: string; comments: [string, number, number, string][]; conclusion: string }> = {
+  // cwe-review-small 0.5.0 (0.4.0 fine-tuned further on the new-library families), at its shared
+  // threshold 0.60. The three planted weaknesses with the right CWE, as 0.4.0 (the f-string SQL on
+  // line 17, the line after the execute). One false alarm is left: the list-form subprocess call
+  // (CWE-78); the parameterised COUNT query is no longer flagged.
+  "bf31ea573a2303281d5aaa48eda319ec42fb7e63ce01ed569c024618e54a8835": {
+    version: "0.5.0",
+    comments: [
+      ["app/db.py", 17, 17, "CWE-89"],
+      ["app/thumbnails.py", 8, 9, "CWE-78"],
+      ["app/thumbnails.py", 13, 14, "CWE-78"],
+      ["app/settings.py", 12, 12, "CWE-502"],
+    ],
+    conclusion: "failure",
+  },
   // cwe-review-small 0.4.0 (whole-module training families, input noise), at its shared threshold
   // 0.39. All three planted weaknesses get the right CWE: the shell=True command now spans its
   // call (CWE-78, lines 8-9), yaml.load (CWE-502), and the f-string SQL, though only on line 17,
