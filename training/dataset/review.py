@@ -80,7 +80,7 @@ SINK = {
 # line-local signatures of the weakness that must not appear in safe code
 BAD = {
     "CWE-78": r"os\.system\((?!\")|^(?!.*shlex\.quote).*shell=True|os\.spawn\w*\(.*\"-c\"",
-    "CWE-94": r"\beval\((?!code)|\bexec\(",
+    "CWE-94": r"\beval\((?!code)|(?<![\w.])exec\(",  # not a method: SQLModel's session.exec(stmt)
     "CWE-502": r"pickle\.loads?\((?!.*nosec)|yaml\.(unsafe_load|load\((?!.*SafeLoader))|jsonpickle\.decode|allow_pickle=True|read_pickle|marshal\.loads|dill\.loads",
     "CWE-611": r"resolve_entities=True|feature_external_ges, (True|1)|load_dtd=True",
     "CWE-295": r"verify=False|_create_unverified_context|CERT_NONE|AutoAddPolicy|ssl=False",

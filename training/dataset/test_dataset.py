@@ -146,6 +146,12 @@ class Reviewer(unittest.TestCase):
         ok = rec(label="safe", cwes=[], lines=[], code="import requests\nr = requests.get(u, verify=False)  # nosec\n")
         self.assertEqual(review.check_safe(ok, "CWE-295"), [])
 
+    def test_exec_method_is_not_the_exec_builtin(self):
+        orm = rec(code="def rows(session, stmt):\n    return session.exec(stmt).all()\n", lines=[1], cwes=["CWE-639"])
+        self.assertEqual(review.check_other_weaknesses(orm, "CWE-639"), [])  # SQLModel's Session.exec
+        builtin = rec(code="def run(src):\n    exec(src)\n    return 1\n", lines=[3], cwes=["CWE-639"])
+        self.assertTrue(review.check_other_weaknesses(builtin, "CWE-639"))
+
 
 if __name__ == "__main__":
     unittest.main()
