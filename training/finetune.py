@@ -324,7 +324,9 @@ def main():
         history.append({"step": step, "val_loss": round(vl, 5), "val_binary_f1": m["binary"]["f1"],
                         "val_macro_f1": m["macroF1"], "elapsed": round(time.time() - start)})
         if score > best_score or (score == best_score and vl < best_loss):
-            best_score, best_loss, best_state, best_step, bad = score, vl, copy.deepcopy(model.state_dict()), step, 0
+            # --keep last never loads the best state, so it is not copied (a copy per improvement).
+            kept = copy.deepcopy(model.state_dict()) if args.keep == "best" else None
+            best_score, best_loss, best_state, best_step, bad = score, vl, kept, step, 0
         else:
             bad += 1
         log(f"validation at step {step}: loss {vl:.4f}, binary F1 {m['binary']['f1']:.4f}, macro F1 {m['macroF1']:.4f} "

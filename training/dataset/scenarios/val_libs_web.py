@@ -12,6 +12,7 @@ Whole-module families (``full=True``) keep the schema's framework kinds in ``Spe
 WSGI and gRPC modules are ``script``, Django Ninja is ``django``); ``ctx.fw`` names the real stack.
 """
 from core import Spec, dedent
+from module_kit import _clean, _twin, _w
 from registry import fam, hardneg, WEB_FWS
 
 KIND = {"flask": "flask", "django": "django", "ninja": "django", "bottle": "script", "wsgi": "script",
@@ -23,21 +24,6 @@ def _pin(c):
     c.n("handler")
 
 
-def _w(c):
-    w = "note" if c.word == "profile" else c.word
-    return w, w.capitalize()
-
-
-def _clean(s):
-    return s.replace("  #@V", "").replace("  #@S", "")
-
-
-def _twin(v, *pairs):
-    s = v
-    for old, new in pairs:
-        assert old in s, old
-        s = s.replace(old, new)
-    return _clean(s)
 
 
 def _html_resp(c, expr):
