@@ -35,7 +35,7 @@ REVIEWER = "review.py rules v1"
 # sink / source / check patterns per CWE, matched on import-resolved lines
 SINK = {
     "CWE-89": r"\.(execute|executemany|raw|extra)\(|read_sql|\btext\(|\b(SELECT|INSERT|UPDATE|DELETE)\b|ORDER BY|\bIN \(|\.(rows|count)_where\(",
-    "CWE-78": r"os\.(system|popen)|subprocess\.|create_subprocess_shell|shell=True|os\.spawn|os\.exec|pexpect\.(spawn|run)\(|\.(run|sudo)\(.*\bhide=|\.exec_run\(|containers\.run\(|\bsh\.(ba)?sh\(|module_args=|ShellOperation\(",
+    "CWE-78": r"os\.(system|popen)|subprocess\.|create_subprocess_shell|shell=True|os\.spawn|os\.exec|pexpect\.(spawn|run)\(|\.(run|sudo)\(.*\bhide=|\.exec_run\(|containers\.run\(|\bsh\.(ba)?sh\(|module_args=|ShellOperation\(|await conn\.run\(",
     "CWE-77": r"subprocess\.|exec_command|\"(bash|sh)\", \"-c\"|\.split\(\)|local\[\"[\w.-]+\"\]\[",
     "CWE-94": r"\beval\(|\bexec\(|\bcompile\(|render_template_string|from_string|Template\(|\|safe|\.query\(|\.eval\(|\.compile_expression\(|\bsympify\(|\bparse_expr\(",
     "CWE-90": r"\.search(_s|_st)?\(|Connection\(|\((uid|mail|cn|telephoneNumber)=|\(&|\(\||uid=",
@@ -68,12 +68,12 @@ SINK = {
     "CWE-918": r"requests\.|urlopen|httpx\.|\.get\(|AsyncHTTPClient\(\)\.fetch\(|http://|INTERNAL_BASE|\.request\(\"(GET|HEAD|POST)\", |\.request\(\w+, \"(GET|HEAD|POST)\"|feedparser\.parse\(|weasyprint\.HTML\(|svg2(png|pdf|ps|eps|svg)\(|ffmpeg\.(probe|input)\(",
     "CWE-327": r"DES|ARC2|ARC4|Blowfish|MODE_ECB|modes\.ECB|TripleDES|PROTOCOL_(TLSv1|SSL)|Cipher\(|itertools\.cycle\(FIELD_KEY|\^ FIELD_KEY\[",
     "CWE-328": r"hashlib\.(md5|sha1)|!=|hashes\.(SHA1|MD5)\(",
-    "CWE-916": r"hashlib\.(md5|sha1|sha256|sha512|pbkdf2_hmac)|(md5_crypt|des_crypt|ldap_salted_sha1|ldap_salted_md5)\.hash\(|bcrypt\.gensalt\((rounds=)?[4-9]\b|_ROUNDS(\", | = )[4-9]\b|(OPS|MEM)LIMIT_MIN\b",
-    "CWE-295": r"verify=False|_create_unverified_context|check_hostname = False|CERT_NONE|AutoAddPolicy|ssl=False|tlsAllowInvalid(Certificates|Hostnames)=True|tlsInsecure=True|tls_insecure_set\(True\)|\"insecure\": True|verify_ssl = False",
+    "CWE-916": r"hashlib\.(md5|sha1|sha256|sha512|pbkdf2_hmac)|(md5_crypt|des_crypt|ldap_salted_sha1|ldap_salted_md5)\.hash\(|bcrypt\.gensalt\((rounds=)?[4-9]\b|_ROUNDS(\", | = )[4-9]\b|(OPS|MEM)LIMIT_MIN\b|memory_cost=\d{1,4}\b",
+    "CWE-295": r"verify=False|_create_unverified_context|check_hostname = False|CERT_NONE|AutoAddPolicy|ssl=False|tlsAllowInvalid(Certificates|Hostnames)=True|tlsInsecure=True|tls_insecure_set\(True\)|\"insecure\": True|verify_ssl = False|VERIFY_NONE",
     "CWE-330": r"uuid1|random\.seed|getrandbits|time\.time\(\)|uuid\.uuid[35]\(",
     "CWE-338": r"random\.|np\.random|numpy\.random|\.choices?\(|getrandbits",
     "CWE-347": r"verify_signature|get_unverified|b64decode|loads_unsafe|if not|json\.loads|warning|install\(|XMLVerifier\(|JsonWebToken\(|\.verify_file\(",
-    "CWE-798": r"password=\"|_key_id=\"|_access_key=\"|secret_key = \"|SECRET_KEY = \"|Bearer [A-Za-z0-9_\-]{8,}|login\([^)]*\"[^\"]+\"\)|== \"|jwt\.encode\([^)]*\"|WebClient\(token=\"|hvac\.Client\([^)]*token=\"|stripe\.api_key = \"|AUTH_TOKEN = \"|Client\(\"AC[0-9a-f]{32}\", \"[0-9a-f]{32}\"|config\(\"\w*(SECRET|PASSWORD|TOKEN|API_KEY)\w*\", default=\"[^\"]+\"",
+    "CWE-798": r"password=\"|_key_id=\"|_access_key=\"|secret_key = \"|SECRET_KEY = \"|Bearer [A-Za-z0-9_\-]{8,}|login\([^)]*\"[^\"]+\"\)|== \"|jwt\.encode\([^)]*\"|WebClient\(token=\"|hvac\.Client\([^)]*token=\"|stripe\.api_key = \"|AUTH_TOKEN = \"|Client\(\"AC[0-9a-f]{32}\", \"[0-9a-f]{32}\"|config\(\"\w*(SECRET|PASSWORD|TOKEN|API_KEY)\w*\", default=\"[^\"]+\"|authkey=b\"[^\"]+\"",
     "CWE-319": r"http://|FTP\(|\.login\(|Telnet|\.write\(|socket\.create_connection|sendall|urlopen|ssl=False|amqp://|pika\.ConnectionParameters\(|grpc\.insecure_channel\(|sslmode=\"?disable|use_ssl=False|\.(storbinary|storlines|retrbinary|retrlines)\(|SASL_PLAINTEXT",
 }
 
@@ -108,7 +108,7 @@ BAD = {
 # hand-written hard negatives count there.
 LOOKALIKE = {
     "CWE-89": r"\.(execute|raw)\(|read_sql|\btext\(|select_by_sql\(|raw_sql\(|db\.select\(",
-    "CWE-78": r"subprocess\.|os\.(system|popen)|create_subprocess|\.exec_run\(|containers\.run\(|\bsh\.\w+\(|ansible_runner\.run\(|ShellOperation\(",
+    "CWE-78": r"subprocess\.|os\.(system|popen)|create_subprocess|\.exec_run\(|containers\.run\(|\bsh\.\w+\(|ansible_runner\.run\(|ShellOperation\(|conn\.run\(",
     "CWE-77": r"subprocess\.|exec_command",
     "CWE-94": r"\beval\(|\bexec\(|literal_eval|render_template_string|from_string|Template\(|sympify\(|parse_expr\(",
     "CWE-90": r"\.search(_s|_st)?\(",
