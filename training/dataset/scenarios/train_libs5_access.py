@@ -9,25 +9,10 @@ Every family is a complete short module (``full=True``). ``Spec.fw`` keeps the s
 kinds (Quart -> flask, a trio worker -> pipeline); ``ctx.fw`` (in the notes) names the real stack.
 """
 from core import Spec
+from module_kit import _clean, _twin, _w as W
 from registry import fam, hardneg
 
 
-def W(c):
-    # keep clear of the held-out profile IDOR family: no "profile" resources here
-    w = "note" if c.word == "profile" else c.word
-    return w, w.capitalize()
-
-
-def _clean(s):
-    return s.replace("  #@V", "").replace("  #@S", "")
-
-
-def _twin(v, *pairs):
-    s = v
-    for old, new in pairs:
-        assert old in s, old
-        s = s.replace(old, new)
-    return _clean(s)
 
 
 # ---------------- CWE-639: Beanie documents fetched by the path id only ----------------
