@@ -31,3 +31,18 @@ def _w(c):
     # keep clear of the held-out profile IDOR family: no "profile" resources in these modules
     w = "note" if c.word == "profile" else c.word
     return w, w.capitalize()
+
+
+def _joined(*parts):
+    """Top-level blocks (each dedented, leading and trailing blank lines dropped) joined with two blank lines."""
+    return "\n\n\n".join(dedent(p).strip("\n") for p in parts if p and p.strip()) + "\n"
+
+
+def _replayed(c, build):
+    """The vulnerable and the safe module from one builder, `build(c, safe)`, replaying the draws for the twin
+    so the two differ only where `safe` changes them."""
+    state = c.snapshot()
+    v = build(c, False)
+    c.restore(state)
+    s = build(c, True)
+    return v, s

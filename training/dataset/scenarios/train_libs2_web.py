@@ -10,24 +10,12 @@ error messages (209). Written without reading the held-out families; every famil
 Framework labels: the record schema knows no Klein, bare Werkzeug or websockets server, so those
 modules are labelled "script"."""
 from core import Spec, dedent
+from module_kit import _joined as _mod, _replayed as _twin
 from registry import hardneg, fam
-
-
-def _mod(*parts: str) -> str:
-    """A module from parts (each dedented), separated by two blank lines."""
-    return "\n\n\n".join(dedent(p).strip("\n") for p in parts if p.strip()) + "\n"
 
 
 def _ind(block: str, n: int) -> str:
     return "\n".join(" " * n + l if l.strip() else "" for l in dedent(block).split("\n"))
-
-
-def _twin(c, build):
-    state = c.snapshot()
-    v = build(c, False)
-    c.restore(state)
-    s = build(c, True)
-    return v, s
 
 
 # ---------------- CWE-79: dominate.util.raw around a request value ----------------

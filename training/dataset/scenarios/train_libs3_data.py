@@ -9,25 +9,13 @@ Written without reading the held-out or val_* families; every family here goes t
 (generate.assign_splits). Framework labels: the Pyro4 daemon and the partner-inbox importer are
 labelled "script"; the upload and render handlers are complete short modules (full=True)."""
 from core import Spec, dedent
+from module_kit import _joined as _mod, _replayed as _twin
 from registry import hardneg, fam
 
 
 def _pin(c):
     """Draw the shell's handler name before the builder returns (the twin replays the rng)."""
     c.n("handler")
-
-
-def _mod(*parts: str) -> str:
-    """A module from parts (each dedented), separated by two blank lines."""
-    return "\n\n\n".join(dedent(p).strip("\n") for p in parts if p and p.strip()) + "\n"
-
-
-def _twin(c, build):
-    state = c.snapshot()
-    v = build(c, False)
-    c.restore(state)
-    s = build(c, True)
-    return v, s
 
 
 def _imports(std, third):

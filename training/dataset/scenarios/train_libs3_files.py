@@ -11,21 +11,8 @@ python-daemon and SFTP jobs are "script"/"cli"/"pipeline" by their entry point. 
 reading the held-out or val_* families; every family here goes to train (generate.assign_splits).
 """
 from core import Spec, dedent
+from module_kit import _joined as _mod, _replayed as _twin
 from registry import hardneg, fam
-
-
-def _mod(*parts: str) -> str:
-    """A module from parts (each dedented), separated by two blank lines."""
-    return "\n\n\n".join(dedent(p).strip("\n") for p in parts if p.strip()) + "\n"
-
-
-def _twin(c, build):
-    """The vulnerable and the safe module from one builder, replaying the rng for the twin."""
-    state = c.snapshot()
-    v = build(c, False)
-    c.restore(state)
-    s = build(c, True)
-    return v, s
 
 
 def _pin(c):

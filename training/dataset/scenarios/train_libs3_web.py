@@ -10,26 +10,13 @@ reading the held-out families; every family here goes to train (generate.assign_
 Framework labels: the record schema knows no Sanic, so Sanic modules are labelled "aiohttp"
 (async handler, request object, own server), as in train_libs_web.py."""
 from core import Spec, dedent
+from module_kit import _joined as _mod, _replayed as _twin
 from registry import hardneg, fam, WEB_FWS
-
-
-def _mod(*parts: str) -> str:
-    """A module from parts (each dedented), separated by two blank lines."""
-    return "\n\n\n".join(dedent(p).strip("\n") for p in parts if p and p.strip()) + "\n"
 
 
 def _ind(block: str, n: int) -> str:
     """Indent every line of a dedented block by exactly n spaces."""
     return "\n".join(" " * n + l if l.strip() else "" for l in dedent(block).split("\n"))
-
-
-def _twin(c, build):
-    """Build the vulnerable module and its twin from the same draws."""
-    state = c.snapshot()
-    v = build(c, False)
-    c.restore(state)
-    s = build(c, True)
-    return v, s
 
 
 def _imps(std, third):

@@ -14,21 +14,8 @@ so Streamlit and Gradio apps are "script" (a script run by its own server), Fast
 "flask" (as in train_modules_libs_web.py) and Robyn is "aiohttp" (async server of its own, as
 Sanic is elsewhere)."""
 from core import Spec, dedent
+from module_kit import _joined as _mod, _replayed as _twin
 from registry import hardneg, fam
-
-
-def _mod(*parts: str) -> str:
-    """A module from parts (each dedented), separated by two blank lines."""
-    return "\n\n\n".join(dedent(p).strip("\n") for p in parts if p and p.strip()) + "\n"
-
-
-def _twin(c, build):
-    """Build the vulnerable module and its twin from the same draws."""
-    state = c.snapshot()
-    v = build(c, False)
-    c.restore(state)
-    s = build(c, True)
-    return v, s
 
 
 # ---------------- CWE-79: Streamlit markdown / components.html with user text ----------------

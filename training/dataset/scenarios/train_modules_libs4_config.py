@@ -16,7 +16,7 @@ renderings differ in their set of functions or settings, not only in names.
 Written without reading the held-out or validation families; every family here goes to train.
 """
 from core import Spec, dedent
-from module_kit import _w
+from module_kit import _twin, _w
 from registry import fam, hardneg
 
 
@@ -41,14 +41,6 @@ def _indented_opt(c, *blocks, least=1, most=None, sep="\n\n"):
     k = c.rng.randint(least, most or len(bs))
     picked = c.rng.sample(bs, k) if k else []
     return sep.join("\n".join(("    " + l) if l.strip() else "" for l in b.split("\n")) for b in picked)
-
-
-def _twin(v, *pairs):
-    s = v
-    for old, new in pairs:
-        assert old in s, old
-        s = s.replace(old, new)
-    return s.replace("  #@V", "").replace("  #@S", "")
 
 
 def _domain(c, w):

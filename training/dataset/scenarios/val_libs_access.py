@@ -13,17 +13,8 @@ last are whole short modules (``full=True``); ``Spec.fw`` keeps the schema's fra
 flask, rpyc / discord.py -> script); ``ctx.fw`` (in the notes) names the real stack.
 """
 from core import Spec
+from module_kit import _clean, _w as W
 from registry import fam, hardneg
-
-
-def W(c):
-    # keep clear of the held-out profile IDOR family: no "profile" resources here
-    w = "note" if c.word == "profile" else c.word
-    return w, w.capitalize()
-
-
-def _clean(s):
-    return s.replace("  #@V", "").replace("  #@S", "")
 
 
 def J(text, n):
