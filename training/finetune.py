@@ -34,7 +34,7 @@ def parse_args():
     p.add_argument("--out", default="training/runs/finetune")
     p.add_argument("--max-minutes", type=float, default=45.0)
     p.add_argument("--epochs", type=float, default=2.5)
-    p.add_argument("--steps", type=int, default=0, help="stop after this many steps (tests)")
+    p.add_argument("--steps", type=int, default=0, help="fixed schedule length in steps; the decay ends there, whatever the CPU speed (0: fit the schedule to --max-minutes)")
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--lr", type=float, default=4e-4)
     p.add_argument("--head-lr", type=float, default=2e-3)
