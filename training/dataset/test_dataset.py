@@ -86,6 +86,18 @@ class Templates(unittest.TestCase):
             self.assertEqual(got, "SELECT id FROM t WHERE a = 'o'k' -- 100% {x}", style)
 
 
+class ShowRendersUngenerated(unittest.TestCase):
+    def test_a_template_renders_as_the_generated_data(self):
+        # show.py renders families that are not in data/*.jsonl yet; rendering a generated one
+        # must give the very records the generator wrote, or reviewers would read other code.
+        import show
+        written = [r for r in check.load("train.jsonl") if r["family"] == "xss-streamlit-unsafe-allow-html"]
+        got = show.rendered(lambda f: f.name == "xss-streamlit-unsafe-allow-html")
+        self.assertTrue(written)
+        self.assertEqual([(r["id"], r["code"], r["lines"]) for r in got],
+                         [(r["id"], r["code"], r["lines"]) for r in written])
+
+
 class Augmentation(unittest.TestCase):
     SRC = ("import os\n\n\ndef handle(path, mode):\n    full = os.path.join(BASE, path)\n"
            "    data = open(full, mode=mode).read()\n    return dict(size=len(data), path=full)\n\n\nBASE = '/srv'\n")
