@@ -41,7 +41,7 @@ def _lines(s):
     return [l for l in dedent(s).split("\n") if l.strip()] if s and s.strip() else []
 
 
-def _imports(lines):
+def _imports(lines, stdlib=_STDLIB):
     future, std, third, local = [], [], [], []
     frm: dict = {}
     order: list = []
@@ -61,7 +61,7 @@ def _imports(lines):
     for item in order:
         if item.startswith("import "):
             mod = item.split()[1].split(".")[0]
-            (std if mod in _STDLIB else third).append((0, item))
+            (std if mod in stdlib else third).append((0, item))
             continue
         line = f"from {item} import {', '.join(sorted(frm[item], key=lambda n: (n[0].islower(), n)))}"
         if item == "__future__":
@@ -69,7 +69,7 @@ def _imports(lines):
         elif item.startswith("."):
             local.append((1, line))
         else:
-            (std if item.split(".")[0] in _STDLIB else third).append((1, line))
+            (std if item.split(".")[0] in stdlib else third).append((1, line))
     groups = [future] + [[l for _, l in sorted(g, key=lambda t: (t[0], t[1].split()[1]))] for g in (std, third, local)]
     return "\n\n".join("\n".join(g) for g in groups if g)
 
@@ -111,9 +111,10 @@ def _prune(imps, rest):
     return out
 
 
-def render_parts(doc, logline, parts, kw, subs=None):
+def render_parts(doc, logline, parts, kw, subs=None, stdlib=_STDLIB):
     """The module text of ``parts``; ``subs`` replaces tokens such as ``$FIX`` before unused
-    imports are dropped, so each version of a pair imports exactly what it uses."""
+    imports are dropped, so each version of a pair imports exactly what it uses. ``stdlib`` names
+    the modules grouped as standard library (modules that import more of it pass a larger set)."""
     parts = sorted(parts, key=lambda p: p.rank)
     imps, consts, setups, blocks, tails = [], [], [], [], []
     for p in parts:
@@ -132,11 +133,11 @@ def render_parts(doc, logline, parts, kw, subs=None):
     rest = fill("\n\n\n".join([rest] + blocks + tails) + "\n", **kw)
     for k, v in (subs or {}).items():
         rest = rest.replace(k, v)
-    head = '"""' + fill(doc, **kw) + '"""\n' + _imports(_prune(imps, rest.replace("  #@V", "").replace("  #@S", "")))
+    head = '"""' + fill(doc, **kw) + '"""\n' + _imports(_prune(imps, rest.replace("  #@V", "").replace("  #@S", "")), stdlib)
     return head + "\n\n" + rest
 
 
-def compose(c, doc, logline, core, pool, kw, lo=84, hi=108, subs=None):
+def compose(c, doc, logline, core, pool, kw, lo=84, hi=108, subs=None, stdlib=_STDLIB):
     """Core parts plus randomly drawn pool parts (with what they need) until the module is
     about ``target`` lines long, never over ``hi``. Returns the rendered module, or with
     ``subs`` a list of modules, one per substitution dict."""
@@ -158,7 +159,7 @@ def compose(c, doc, logline, core, pool, kw, lo=84, hi=108, subs=None):
     probe = (subs or [None])[0]
 
     def nlines(ps):
-        return render_parts(doc, logline, ps, kw, probe).count("\n")
+        return render_parts(doc, logline, ps, kw, probe, stdlib).count("\n")
 
     for p in opts:
         have = {x.key for x in chosen}
@@ -172,11 +173,11 @@ def compose(c, doc, logline, core, pool, kw, lo=84, hi=108, subs=None):
     # random order within a rank (render_parts sorts by rank, stably), the same for both versions of a pair
     c.rng.shuffle(chosen)
     if subs is None:
-        return render_parts(doc, logline, chosen, kw)
-    return [render_parts(doc, logline, chosen, kw, sb) for sb in subs]
+        return render_parts(doc, logline, chosen, kw, stdlib=stdlib)
+    return [render_parts(doc, logline, chosen, kw, sb, stdlib) for sb in subs]
 
 
-def pair(c, doc, logline, core, pool, kw, vfix, sfix, lo=82, hi=108):
+def pair(c, doc, logline, core, pool, kw, vfix, sfix, lo=82, hi=108, stdlib=_STDLIB):
     """Vulnerable and safe module: ``$FIX`` (and ``$FIX2``...) take the values of ``vfix`` /
     ``sfix`` (tuples for several spots)."""
     if isinstance(vfix, str):
@@ -184,7 +185,7 @@ def pair(c, doc, logline, core, pool, kw, vfix, sfix, lo=82, hi=108):
     names = ["$FIX"] + [f"$FIX{i}" for i in range(2, len(vfix) + 1)]
     vsub = dict(zip(names[::-1], vfix[::-1]))
     ssub = dict(zip(names[::-1], sfix[::-1]))
-    v, s = compose(c, doc, logline, core, pool, kw, lo, hi, subs=[vsub, ssub])
+    v, s = compose(c, doc, logline, core, pool, kw, lo, hi, subs=[vsub, ssub], stdlib=stdlib)
     return v, s.replace("  #@V", "").replace("  #@S", "")
 
 
