@@ -35,9 +35,9 @@ REVIEWER = "review.py rules v1"
 # sink / source / check patterns per CWE, matched on import-resolved lines
 SINK = {
     "CWE-89": r"\.(execute|executemany|raw|extra)\(|read_sql|\btext\(|\b(SELECT|INSERT|UPDATE|DELETE)\b|ORDER BY|\bIN \(|\.(rows|count)_where\(",
-    "CWE-78": r"os\.(system|popen)|subprocess\.|create_subprocess_shell|shell=True|os\.spawn|os\.exec|pexpect\.(spawn|run)\(|\.(run|sudo)\(.*\bhide=|\.exec_run\(|containers\.run\(|\bsh\.(ba)?sh\(|module_args=|ShellOperation\(|await conn\.run\(",
+    "CWE-78": r"os\.(system|popen)|subprocess\.|create_subprocess_shell|shell=True|os\.spawn|os\.exec|pexpect\.(spawn|run)\(|\.(run|sudo)\(.*\bhide=|\.exec_run\(|containers\.run\(|\bsh\.(ba)?sh\(|module_args=|ShellOperation\(|await conn\.run\(|sarge\.(run|capture_stdout|capture_stderr|capture_both|get_stdout|get_stderr|get_both)\(",
     "CWE-77": r"subprocess\.|exec_command|\"(bash|sh)\", \"-c\"|\.split\(\)|local\[\"[\w.-]+\"\]\[",
-    "CWE-94": r"\beval\(|\bexec\(|\bcompile\(|render_template_string|from_string|Template\(|\|safe|\.query\(|\.eval\(|\.compile_expression\(|\bsympify\(|\bparse_expr\(",
+    "CWE-94": r"\beval\(|\bexec\(|\bcompile\(|render_template_string|from_string|Template\(|\|safe|\.query\(|\.eval\(|\.compile_expression\(|\bsympify\(|\bparse_expr\(|numexpr\.evaluate\(|NUMEXPR_SANITIZE",
     "CWE-90": r"\.search(_s|_st)?\(|Connection\(|\((uid|mail|cn|telephoneNumber)=|\(&|\(\||uid=",
     "CWE-643": r"xpath|XPath|\.find(all)?\(|elementpath\.select|//",
     "CWE-1333": r"re\.(compile|match|search|fullmatch|findall)\(|\.match\(|validate\.Regexp\(",
@@ -63,18 +63,18 @@ SINK = {
     "CWE-377": r"mktemp|/tmp|gettempdir|open\(|/dev/shm",
     "CWE-732": r"chmod|os\.open\(|0o\d+|make_public\(|predefined_acl=\"publicRead\"",
     "CWE-276": r"umask|makedirs|touch|PERMISSIONS|0o\d+|open\(",
-    "CWE-502": r"pickle|yaml\.(load|unsafe_load)|jsonpickle|torch\.load|np\.load|numpy\.load|read_pickle|marshal|dill|shelve|joblib\.load|recv_pyobj|connection\.Listener\(|YAML\(typ=\"unsafe\"|PickleEncoder\(|safe_mode=False|enable_unsafe_deserialization\(",
+    "CWE-502": r"pickle|yaml\.(load|unsafe_load)|jsonpickle|torch\.load|np\.load|numpy\.load|read_pickle|marshal|dill|shelve|joblib\.load|recv_pyobj|connection\.Listener\(|YAML\(typ=\"unsafe\"|PickleEncoder\(|safe_mode=False|enable_unsafe_deserialization\(|SqliteDict\(",
     "CWE-611": r"XMLParser|etree\.(fromstring|parse|XSLT)|feature_external_ges|parseString|sax|objectify\.makeparser|iterparse\(",
     "CWE-918": r"requests\.|urlopen|httpx\.|\.get\(|AsyncHTTPClient\(\)\.fetch\(|http://|INTERNAL_BASE|\.request\(\"(GET|HEAD|POST)\", |\.request\(\w+, \"(GET|HEAD|POST)\"|feedparser\.parse\(|weasyprint\.HTML\(|svg2(png|pdf|ps|eps|svg)\(|ffmpeg\.(probe|input)\(",
     "CWE-327": r"DES|ARC2|ARC4|Blowfish|MODE_ECB|modes\.ECB|TripleDES|PROTOCOL_(TLSv1|SSL)|Cipher\(|itertools\.cycle\(FIELD_KEY|\^ FIELD_KEY\[|MODE_CTR, nonce=|Counter\.new\(",
     "CWE-328": r"hashlib\.(md5|sha1)|!=|hashes\.(SHA1|MD5)\(|\b(MD2|MD4|MD5|SHA1)\.new\(",
     "CWE-916": r"hashlib\.(md5|sha1|sha256|sha512|pbkdf2_hmac)|(md5_crypt|des_crypt|ldap_salted_sha1|ldap_salted_md5)\.hash\(|bcrypt\.gensalt\((rounds=)?[4-9]\b|_ROUNDS(\", | = )[4-9]\b|(OPS|MEM)LIMIT_MIN\b|memory_cost=\d{1,4}\b",
-    "CWE-295": r"verify=False|_create_unverified_context|check_hostname = False|CERT_NONE|AutoAddPolicy|ssl=False|tlsAllowInvalid(Certificates|Hostnames)=True|tlsInsecure=True|tls_insecure_set\(True\)|\"insecure\": True|verify_ssl = False|VERIFY_NONE|disable_ssl_certificate_validation(=|\"?: ?)True",
+    "CWE-295": r"verify=False|_create_unverified_context|check_hostname = False|CERT_NONE|AutoAddPolicy|ssl=False|tlsAllowInvalid(Certificates|Hostnames)=True|tlsInsecure=True|tls_insecure_set\(True\)|\"insecure\": True|verify_ssl = False|VERIFY_NONE|disable_ssl_certificate_validation(=|\"?: ?)True|ssl_cert_reqs=(?:\"none\"|None\b)|ssl_cert_reqs=none",
     "CWE-330": r"uuid1|random\.seed|getrandbits|time\.time\(\)|uuid\.uuid[35]\(",
     "CWE-338": r"random\.|np\.random|numpy\.random|\.choices?\(|getrandbits|non_secure_generate\(",
     "CWE-347": r"verify_signature|get_unverified|b64decode|loads_unsafe|if not|json\.loads|warning|install\(|XMLVerifier\(|JsonWebToken\(|\.verify_file\(",
-    "CWE-798": r"password=\"|_key_id=\"|_access_key=\"|secret_key = \"|SECRET_KEY = \"|Bearer [A-Za-z0-9_\-]{8,}|login\([^)]*\"[^\"]+\"\)|== \"|jwt\.encode\([^)]*\"|WebClient\(token=\"|hvac\.Client\([^)]*token=\"|stripe\.api_key = \"|AUTH_TOKEN = \"|Client\(\"AC[0-9a-f]{32}\", \"[0-9a-f]{32}\"|config\(\"\w*(SECRET|PASSWORD|TOKEN|API_KEY)\w*\", default=\"[^\"]+\"|authkey=b\"[^\"]+\"",
-    "CWE-319": r"http://|FTP\(|\.login\(|Telnet|\.write\(|socket\.create_connection|sendall|urlopen|ssl=False|amqp://|pika\.ConnectionParameters\(|grpc\.insecure_channel\(|sslmode=\"?disable|use_ssl=False|\.(storbinary|storlines|retrbinary|retrlines)\(|SASL_PLAINTEXT",
+    "CWE-798": r"password=\"|_key_id=\"|_access_key=\"|secret_key = \"|SECRET_KEY = \"|Bearer [A-Za-z0-9_\-]{8,}|login\([^)]*\"[^\"]+\"\)|== \"|jwt\.encode\([^)]*\"|WebClient\(token=\"|hvac\.Client\([^)]*token=\"|stripe\.api_key = \"|AUTH_TOKEN = \"|Client\(\"AC[0-9a-f]{32}\", \"[0-9a-f]{32}\"|config\(\"\w*(SECRET|PASSWORD|TOKEN|API_KEY)\w*\", default=\"[^\"]+\"|authkey=b\"[^\"]+\"|mongodb(\+srv)?://[^:/@\"\s]+:[^@\"\s]+@|(?:api_key|API_KEY) ?= ?\"sk-[\w-]{20,}\"",
+    "CWE-319": r"http://|FTP\(|\.login\(|Telnet|\.write\(|socket\.create_connection|sendall|urlopen|ssl=False|amqp://|pika\.ConnectionParameters\(|grpc\.insecure_channel\(|sslmode=\"?disable|use_ssl=False|\.(storbinary|storlines|retrbinary|retrlines)\(|SASL_PLAINTEXT|ldap://",
 }
 
 # line-local signatures of the weakness that must not appear in safe code
@@ -107,8 +107,8 @@ BAD = {
 # Logic weaknesses (862, 863, 639, 306, 287, 269, 352, 200) have no look-alike API, so only
 # hand-written hard negatives count there.
 LOOKALIKE = {
-    "CWE-89": r"\.(execute|raw)\(|read_sql|\btext\(|select_by_sql\(|raw_sql\(|db\.select\(",
-    "CWE-78": r"subprocess\.|os\.(system|popen)|create_subprocess|\.exec_run\(|containers\.run\(|\bsh\.\w+\(|ansible_runner\.run\(|ShellOperation\(|conn\.run\(",
+    "CWE-89": r"\.(execute|raw)\(|read_sql|\btext\(|select_by_sql\(|raw_sql\(|db\.select\(|execute_query(_dict)?\(",
+    "CWE-78": r"subprocess\.|os\.(system|popen)|create_subprocess|\.exec_run\(|containers\.run\(|\bsh\.\w+\(|ansible_runner\.run\(|ShellOperation\(|conn\.run\(|sarge\.",
     "CWE-77": r"subprocess\.|exec_command",
     "CWE-94": r"\beval\(|\bexec\(|literal_eval|render_template_string|from_string|Template\(|sympify\(|parse_expr\(",
     "CWE-90": r"\.search(_s|_st)?\(",
@@ -116,7 +116,7 @@ LOOKALIKE = {
     "CWE-1333": r"re\.(compile|match|search|fullmatch)\(",
     "CWE-400": r"\brange\(|\.read\(|requests\.get\(|zf\.read|(?:np|numpy)\.(zeros|linspace|histogram)\(|\.standard_normal\(|get_page_size\(|get_limit\(",
     "CWE-117": r"\.(info|warning|error|write)\(|print\(",
-    "CWE-79": r"Markup|render_template_string|HttpResponse\(|HTMLResponse|make_response|format_html|autoescape|text/html",
+    "CWE-79": r"Markup|render_template_string|HttpResponse\(|HTMLResponse|make_response|format_html|autoescape|text/html|Div\(text=|HoverTool\(",
     "CWE-601": r"redirect\(|Redirect|HTTPFound",
     "CWE-614": r"set_cookie|SESSION_COOKIE|SessionMiddleware",
     "CWE-1004": r"set_cookie|SESSION_COOKIE|CookieTransport",
@@ -138,7 +138,7 @@ LOOKALIKE = {
     "CWE-330": r"\brandom\.|uuid\.|secrets\.",
     "CWE-338": r"\brandom\.|np\.random|secrets\.|non_secure_generate\(",
     "CWE-347": r"jwt\.(decode|get_unverified)|\.loads\(|\.verify\(|hmac\.",
-    "CWE-798": r"password|SECRET_KEY|secret_key|Bearer|\.login\(|jwt\.encode|aws_",
+    "CWE-798": r"password|SECRET_KEY|secret_key|Bearer|\.login\(|jwt\.encode|aws_|api_key",
     "CWE-319": r"requests\.post|FTP|SMTP|socket\.|urlopen|http://",
 }
 
