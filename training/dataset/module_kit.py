@@ -46,3 +46,29 @@ def _replayed(c, build):
     c.restore(state)
     s = build(c, True)
     return v, s
+
+
+def sub(_tmpl, **kw):
+    """Dedent ``_tmpl`` and replace ``$name`` tokens, longest names first."""
+    out = dedent(_tmpl)
+    for k in sorted(kw, key=len, reverse=True):
+        out = out.replace("$" + k, str(kw[k]))
+    return out.strip("\n") + "\n"
+
+
+def sub_nested(_tmpl, **kw):
+    """``sub`` in two passes, so a value may itself hold ``$name`` tokens (blocks built from templates)."""
+    out = dedent(_tmpl)
+    keys = sorted(kw, key=len, reverse=True)
+    for _ in range(2):
+        for k in keys:
+            out = out.replace("$" + k, str(kw[k]))
+    return out.strip("\n") + "\n"
+
+
+def _opt(c, *blocks, least=1, most=None):
+    """A random subset (``least`` to ``most``) of optional top-level blocks, in a random order, so the
+    renderings of a family differ in their set of functions, not only in names."""
+    bs = [dedent(b).strip("\n") for b in blocks if b]
+    k = c.rng.randint(least, most or len(bs))
+    return "\n\n\n".join(c.rng.sample(bs, k))

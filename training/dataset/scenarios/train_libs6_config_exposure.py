@@ -18,16 +18,8 @@ rendering with ``c.pick``."""
 import random
 
 from core import Spec, dedent
-from module_kit import _joined, _replayed
+from module_kit import _joined, _replayed, sub
 from registry import fam, hardneg
-
-
-def sub(_tmpl, **kw):
-    """Dedent ``_tmpl`` and replace ``$name`` tokens, longest names first."""
-    out = dedent(_tmpl)
-    for k in sorted(kw, key=len, reverse=True):
-        out = out.replace("$" + k, str(kw[k]))
-    return out.strip("\n") + "\n"
 
 
 # Salt of each family's shape draw, chosen so the eight pairs the generator renders cover every shape.

@@ -11,20 +11,13 @@ argument without ``-e``/``--`` (``--pre=`` / ``--open-files-in-pager=`` run comm
 Framework label: the DRF modules are "drf" (recorded as "django"). Written without reading the
 held-out or validation families; every family here goes to train (generate.assign_splits)."""
 from core import Spec, dedent, shell
+from module_kit import sub
 from registry import fam, hardneg
 
 
 def _pin(c):
     """Draw the shell's handler name before the builder returns (the twin replays the rng)."""
     c.n("handler")
-
-
-def sub(_tmpl, **kw):
-    """Dedent ``_tmpl`` and replace ``$name`` tokens, longest names first."""
-    out = dedent(_tmpl)
-    for k in sorted(kw, key=len, reverse=True):
-        out = out.replace("$" + k, str(kw[k]))
-    return out.strip("\n") + "\n"
 
 
 # ---------------- CWE-1333: attrs validators.matches_re with a nested quantifier ----------------

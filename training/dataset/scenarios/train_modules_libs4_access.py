@@ -29,16 +29,8 @@ families; every family here goes to train.
 import re
 
 from core import Spec, dedent
-from module_kit import _clean, _twin, _w
+from module_kit import _clean, _twin, _w, sub
 from registry import fam, hardneg
-
-
-def sub(_tmpl, **kw):
-    """Dedent ``_tmpl`` and replace ``$name`` tokens, longest names first."""
-    out = dedent(_tmpl)
-    for k in sorted(kw, key=len, reverse=True):
-        out = out.replace("$" + k, str(kw[k]))
-    return out.strip("\n") + "\n"
 
 
 def _opt(c, *blocks, least=1, most=None):

@@ -25,7 +25,7 @@ per rendering (``_opt``), so the renderings differ in their set of functions, no
 Written without reading the held-out or validation families; every family here goes to train.
 """
 from core import Spec, dedent
-from module_kit import _clean, _twin, _w
+from module_kit import _clean, _twin, _w, _opt
 from registry import fam, hardneg
 
 
@@ -59,13 +59,6 @@ def _ins(tmpl, token, value):
 def _rep(s, old, new):
     assert old in s, old
     return s.replace(old, new, 1)
-
-
-def _opt(c, *blocks, least=1, most=None):
-    """A random subset (``least`` to ``most`` blocks) of optional top-level blocks, in a random order."""
-    bs = [dedent(b).strip("\n") for b in blocks if b]
-    k = c.rng.randint(least, most or len(bs))
-    return "\n\n\n".join(c.rng.sample(bs, k))
 
 
 def _pick_keys(c, keys, least=1):

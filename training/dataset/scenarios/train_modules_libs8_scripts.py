@@ -15,7 +15,7 @@ Written without reading the held-out or validation families; every family here g
 import re
 
 from core import Spec, dedent
-from module_kit import _replayed, _w
+from module_kit import _replayed, _w, _opt
 from registry import fam, hardneg
 
 
@@ -26,13 +26,6 @@ def sub(_tmpl, **kw):
         val = str(kw[k])
         out = out.replace("$" + k, val.rstrip("\n") if "\n" in val else val)
     return re.sub(r"\n{4,}", "\n\n\n", out).strip("\n") + "\n"
-
-
-def _opt(c, *blocks, least=1, most=None):
-    """A random subset (``least`` to ``most``) of optional top-level blocks, in a random order."""
-    bs = [dedent(b).strip("\n") for b in blocks if b]
-    k = c.rng.randint(least, most or len(bs))
-    return "\n\n\n".join(c.rng.sample(bs, k)) if k else ""
 
 
 def _ind(block, n=4):

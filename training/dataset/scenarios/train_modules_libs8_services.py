@@ -16,25 +16,8 @@ their set of functions, not only in names.
 Written without reading the held-out or validation families; every family here goes to train.
 """
 from core import Spec, dedent
-from module_kit import _clean, _replayed
+from module_kit import _clean, _replayed, sub_nested as sub, _opt
 from registry import fam, hardneg
-
-
-def sub(_tmpl, **kw):
-    """Dedent ``_tmpl`` and replace ``$name`` tokens, longest names first (twice, so blocks may hold tokens)."""
-    out = dedent(_tmpl)
-    keys = sorted(kw, key=len, reverse=True)
-    for _ in range(2):
-        for k in keys:
-            out = out.replace("$" + k, str(kw[k]))
-    return out.strip("\n") + "\n"
-
-
-def _opt(c, *blocks, least=1, most=None):
-    """A random subset (``least`` to ``most`` blocks) of optional top-level blocks, in a random order."""
-    bs = [dedent(b).strip("\n") for b in blocks if b]
-    k = c.rng.randint(least, most or len(bs))
-    return "\n\n\n".join(c.rng.sample(bs, k)) if k else ""
 
 
 def _fin(code, safe):

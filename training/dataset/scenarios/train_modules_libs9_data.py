@@ -18,23 +18,8 @@ their set of functions, not only in names.
 Written without reading the held-out or validation families; every family here goes to train.
 """
 from core import Spec, dedent
-from module_kit import _replayed, _w
+from module_kit import _replayed, _w, sub, _opt
 from registry import fam, hardneg
-
-
-def sub(_tmpl, **kw):
-    """Dedent ``_tmpl`` and replace ``$name`` tokens, longest names first."""
-    out = dedent(_tmpl)
-    for k in sorted(kw, key=len, reverse=True):
-        out = out.replace("$" + k, str(kw[k]))
-    return out.strip("\n") + "\n"
-
-
-def _opt(c, *blocks, least=1, most=None):
-    """A random subset of optional top-level blocks, in a random order."""
-    bs = [dedent(b).strip("\n") for b in blocks if b]
-    k = c.rng.randint(least, most or len(bs))
-    return "\n\n\n".join(c.rng.sample(bs, k))
 
 
 def _append(s, block):

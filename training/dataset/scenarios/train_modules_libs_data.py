@@ -13,16 +13,8 @@ ruamel.yaml's ``YAML(typ="unsafe")`` (502).
 Written without reading the held-out or validation families; every family here goes to train.
 """
 from core import Spec, dedent
-from module_kit import _clean, _twin
+from module_kit import _clean, _twin, sub
 from registry import fam, hardneg
-
-
-def sub(_tmpl, **kw):
-    """Dedent ``_tmpl`` and replace ``$name`` tokens, longest names first."""
-    out = dedent(_tmpl)
-    for k in sorted(kw, key=len, reverse=True):
-        out = out.replace("$" + k, str(kw[k]))
-    return out.strip("\n") + "\n"
 
 
 def _w(c):
