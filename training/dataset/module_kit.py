@@ -1,7 +1,7 @@
 """Assembly helpers for whole-module scenario families (`train_modules_*.py`): a module from
 top-level blocks, its twin by exact replacements, optional blocks in a drawn order, and the
 resource word of the web modules."""
-from core import dedent
+from core import Spec, dedent, shell
 
 
 def _mod(*parts):
@@ -72,3 +72,15 @@ def _opt(c, *blocks, least=1, most=None):
     bs = [dedent(b).strip("\n") for b in blocks if b]
     k = c.rng.randint(least, most or len(bs))
     return "\n\n\n".join(c.rng.sample(bs, k))
+
+
+def shell_pair(c, v, s, hv, hs, imports="", vimports="", simports="", notes="", ret="result", raw=False):
+    """Both modules through the framework shell, with different module-level helpers (``hv``/``hs``),
+    for weaknesses that sit at module level (a client, a constant, a sink setting). The shell's random
+    draws (route, handler names) are replayed for the twin, so the pair differs only in the fix."""
+    c.n("handler"), c.n("result")  # draw the cached names first, so both shells make the same draws
+    st = c.rng.getstate()
+    vm = shell(c, v, Spec(helpers=hv, ret=ret, raw=raw), imports + "\n" + vimports)
+    c.rng.setstate(st)
+    sm = shell(c, s, Spec(helpers=hs, ret=ret, raw=raw), imports + "\n" + simports)
+    return Spec(v=vm, s=sm, full=True, notes=notes)

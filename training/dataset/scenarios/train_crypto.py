@@ -9,20 +9,8 @@ and seeded admin accounts. 319: card data to a payment API, Odoo XML-RPC and SOA
 plain http.
 """
 from core import Spec, dedent, shell
+from module_kit import shell_pair as _pair
 from registry import hardneg, fam, WEB_FWS
-
-
-def _pair(c, v, s, hv, hs, imports="", vimports="", simports="", notes="", ret="result", raw=False):
-    """Both modules through the framework shell, with different module-level helpers.
-
-    Used where the weakness sits at module level (a client or URL constant). The shell's random
-    draws (route, handler names) are replayed for the twin, so the pair differs only in the fix."""
-    c.n("handler"), c.n("result")  # draw the cached names first, so both shells make the same draws
-    st = c.rng.getstate()
-    vm = shell(c, v, Spec(helpers=hv, ret=ret, raw=raw), imports + "\n" + vimports)
-    c.rng.setstate(st)
-    sm = shell(c, s, Spec(helpers=hs, ret=ret, raw=raw), imports + "\n" + simports)
-    return Spec(v=vm, s=sm, full=True, notes=notes)
 
 
 # ---------------- CWE-327 / 328 / 916 ----------------

@@ -5,26 +5,14 @@ signatures with cryptography's hashes.SHA1, paho-mqtt's tls_insecure_set / publi
 asyncio.open_connection, ftplib.FTP_TLS transfers without prot_p(), a confluent-kafka client on
 SASL_PLAINTEXT, OAuth PKCE verifiers and state drawn from random, and a Twilio auth token
 written in the source."""
-from core import Spec, dedent, shell
+from core import Spec, dedent
+from module_kit import shell_pair as _pair
 from registry import hardneg, fam
 
 
 def _pin(c):
     """Draw the shell's handler name before the builder returns (the twin replays the rng)."""
     c.n("handler")
-
-
-def _pair(c, v, s, hv, hs, imports="", vimports="", simports="", notes="", ret="result", raw=False):
-    """Both modules through the framework shell, with different module-level helpers.
-
-    Used where the weakness sits at module level (a client, a context or a credential constant).
-    The shell's random draws are replayed for the twin, so the pair differs only in the fix."""
-    c.n("handler"), c.n("result")
-    st = c.rng.getstate()
-    vm = shell(c, v, Spec(helpers=hv, ret=ret, raw=raw), imports + "\n" + vimports)
-    c.rng.setstate(st)
-    sm = shell(c, s, Spec(helpers=hs, ret=ret, raw=raw), imports + "\n" + simports)
-    return Spec(v=vm, s=sm, full=True, notes=notes)
 
 
 def _lines(*parts):

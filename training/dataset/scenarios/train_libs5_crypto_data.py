@@ -5,21 +5,11 @@ websockets client given an SSL context that checks nothing, a jwcrypto JWS whose
 from ``objects`` without a key, and a multiprocessing manager (a pickle endpoint) whose authkey is
 written in the source. Framework labels: manager servers and clients are ``script``/``cli``/
 ``pipeline``; the rest use the framework shells."""
-from core import Spec, shell
+from core import Spec
+from module_kit import shell_pair as _pair
 from registry import hardneg, fam
 
 TOOL_FWS = ["script", "cli", "pipeline"]
-
-
-def _pair(c, v, s, hv, hs, imports="", vimports="", simports="", notes="", ret="result"):
-    """Both modules through the framework shell, with different module-level helpers; the shell's
-    random draws are replayed for the twin, so the pair differs only in the fix."""
-    c.n("handler"), c.n("result")
-    st = c.rng.getstate()
-    vm = shell(c, v, Spec(helpers=hv, ret=ret), imports + "\n" + vimports)
-    c.rng.setstate(st)
-    sm = shell(c, s, Spec(helpers=hs, ret=ret), imports + "\n" + simports)
-    return Spec(v=vm, s=sm, full=True, notes=notes)
 
 
 def _ind(block, n=4):

@@ -8,19 +8,9 @@ VerificationError is logged and then ignored.
 Written without reading the held-out families; every family here goes to train
 (generate.assign_splits). Framework labels: the framework shells (flask, django, fastapi,
 aiohttp, script, cli, pipeline)."""
-from core import Spec, shell
+from core import Spec
+from module_kit import shell_pair as _pair
 from registry import hardneg, fam
-
-
-def _pair(c, v, s, hv, hs, imports="", vimports="", simports="", notes="", ret="result"):
-    """Both modules through the framework shell, with different module-level helpers; the shell's
-    random draws are replayed for the twin, so the pair differs only in the fix."""
-    c.n("handler"), c.n("result")
-    st = c.rng.getstate()
-    vm = shell(c, v, Spec(helpers=hv, ret=ret), imports + "\n" + vimports)
-    c.rng.setstate(st)
-    sm = shell(c, s, Spec(helpers=hs, ret=ret), imports + "\n" + simports)
-    return Spec(v=vm, s=sm, full=True, notes=notes)
 
 
 # ---------------- CWE-327: PyCryptodome AES-CTR with a static nonce ----------------

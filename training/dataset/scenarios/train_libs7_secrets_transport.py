@@ -5,19 +5,9 @@ client with a literal ``sk-`` key, a requests-oauthlib token exchange over ``htt
 (python-ldap ``ldap://`` without StartTLS, ldap3 ``use_ssl=False``), a redis-py TLS client that checks
 no certificate (``ssl_cert_reqs`` none), and a clickhouse-connect HTTPS client with ``verify=False``.
 Framework labels come from the shells (web handlers, scripts, CLIs, pipeline consumers)."""
-from core import Spec, shell
+from core import Spec
+from module_kit import shell_pair as _pair
 from registry import hardneg, fam
-
-
-def _pair(c, v, s, hv, hs, imports="", vimports="", simports="", notes="", ret="result"):
-    """Both modules through the framework shell, with different module-level helpers; the shell's
-    random draws are replayed for the twin, so the pair differs only in the fix."""
-    c.n("handler"), c.n("result")
-    st = c.rng.getstate()
-    vm = shell(c, v, Spec(helpers=hv, ret=ret), imports + "\n" + vimports)
-    c.rng.setstate(st)
-    sm = shell(c, s, Spec(helpers=hs, ret=ret), imports + "\n" + simports)
-    return Spec(v=vm, s=sm, full=True, notes=notes)
 
 
 def _secret(c, n, alphabet="abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"):

@@ -9,19 +9,9 @@ fixed, without reading the held-out families).
 295: pymongo / motor clients with tlsAllowInvalidCertificates / tlsInsecure.
 338: sign-in link tokens hashed from random.random().
 """
-from core import Spec, shell
+from core import Spec
+from module_kit import shell_pair as _pair
 from registry import fam, hardneg, WEB_FWS
-
-
-def _pair(c, v, s, hv, hs, imports="", vimports="", simports="", notes="", ret="result", raw=False):
-    """Both modules through the framework shell, with different module-level helpers (the weak
-    setting sits at module level). The shell's draws are replayed, so the pair differs only in the fix."""
-    c.n("handler"), c.n("result")
-    st = c.rng.getstate()
-    vm = shell(c, v, Spec(helpers=hv, ret=ret, raw=raw), imports + "\n" + vimports)
-    c.rng.setstate(st)
-    sm = shell(c, s, Spec(helpers=hs, ret=ret, raw=raw), imports + "\n" + simports)
-    return Spec(v=vm, s=sm, full=True, notes=notes)
 
 
 def _post_source(c):
