@@ -5,6 +5,8 @@ scripts/training/export-windows.ts with the project's tokenizer and window cutte
 on train + train.augmented, evaluates on validation every --eval-minutes, keeps the best
 state by validation score (or the last, --keep last), stops early after --patience evaluations without
 improvement or at --max-minutes, then picks per-label thresholds and the line threshold on validation only.
+Saves <out>/checkpoint.pt every --checkpoint-minutes; rerunning the same command resumes from it exactly
+(weights, optimizer, batch order and random states), so a long fixed-step run survives an interruption.
 
   /usr/bin/python3 training/finetune.py --init training/runs/pretrain/encoder.pt --out training/runs/finetune
 """
@@ -19,11 +21,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from common import atomic_save, fmt_seconds, log, setup_torch, write_json
+from common import atomic_save, fmt_seconds, log, rng_state, set_rng_state, setup_torch, write_json
 from metrics import choose_label_thresholds, f1_counts, line_scores, selection_score, window_metrics
 from model import Classifier, Config, classifier_from
 
 PAD = 0
+# Arguments that may differ between an interrupted run and its resumption; any other difference
+# would make the resumed model a different experiment, so it is refused.
+RESUMABLE_CHANGES = {"out", "threads", "max_minutes", "checkpoint_minutes", "interrupt_at"}
 
 
 def parse_args():
@@ -42,6 +47,9 @@ def parse_args():
     p.add_argument("--token-weight", type=float, default=1.0, help="weight of the per-token loss")
     p.add_argument("--max-pos-weight", type=float, default=20.0)
     p.add_argument("--eval-minutes", type=float, default=5.0)
+    p.add_argument("--checkpoint-minutes", type=float, default=5.0,
+                   help="save <out>/checkpoint.pt this often; rerunning the same command resumes from it")
+    p.add_argument("--interrupt-at", type=int, default=0, help="(tests) save a checkpoint and exit at this step")
     p.add_argument("--eval-steps", type=int, default=0, help="evaluate every N steps instead (tests)")
     p.add_argument("--patience", type=int, default=4)
     p.add_argument("--keep", choices=["best", "last"], default="best",
@@ -302,11 +310,39 @@ def main():
     start = time.time()
     last_eval = start
     step, best_loss, best_score, best_state, best_step, bad, history = 0, float("inf"), -1.0, None, 0, 0, []
+    epoch, order, pos, tokens = 0, None, 0, 0
+    ckpt_path = os.path.join(args.out, "checkpoint.pt")
+    run_args = {k: v for k, v in vars(args).items() if k not in RESUMABLE_CHANGES}
+    if os.path.exists(ckpt_path):
+        ck = torch.load(ckpt_path)
+        if ck["args"] != run_args:
+            changed = sorted(k for k in set(ck["args"]) | set(run_args) if ck["args"].get(k) != run_args.get(k))
+            raise SystemExit(f"{ckpt_path} is from a run with other arguments ({', '.join(changed)}): rerun that "
+                             f"command to resume it, or delete the checkpoint (or use another --out) to start afresh")
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["optimizer"])
+        step, epoch, order, pos, tokens, planned = ck["step"], ck["epoch"], ck["order"], ck["pos"], ck["tokens"], ck["planned"]
+        best_loss, best_score, best_state, best_step, bad, history = ck["best"]
+        rng.bit_generator.state = ck["numpy_rng"]
+        set_rng_state(ck["rng"])
+        start = time.time() - ck["elapsed"]
+        last_eval = start + ck["last_eval"]
+        log(f"resumed from step {step} of {planned} ({fmt_seconds(ck['elapsed'])} trained) in {ckpt_path}")
+
+    def checkpoint():
+        """Everything the loop needs to continue as if never stopped: weights, optimizer moments, the
+        epoch's batch order and position, and every random state (mask noise and dropout)."""
+        now = time.time()
+        atomic_save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step, "epoch": epoch,
+                     "order": order, "pos": pos, "tokens": tokens, "planned": planned,
+                     "best": (best_loss, best_score, best_state, best_step, bad, history),
+                     "numpy_rng": rng.bit_generator.state, "rng": rng_state(), "elapsed": now - start,
+                     "last_eval": last_eval - start, "args": run_args}, ckpt_path)
+
     val_truth = np.zeros((len(val), n_labels), dtype=bool)
     for i, r in enumerate(val):
         val_truth[i, r["windowLabels"]] = True
     stop_reason = "step limit" if args.steps else "epochs done"
-    tokens = 0
 
     def evaluate():
         """Selects on validation F1 (binary and macro over CWEs, per-label thresholds tuned), not loss: on
@@ -346,9 +382,12 @@ def main():
             planned = fitted
 
     done = False
-    epoch = 0
+    last_ckpt = time.time()
     while not done:
-        for idx in batches(train, args.batch, rng):
+        if order is None:
+            order, pos = batches(train, args.batch, rng), 0
+        while pos < len(order):
+            idx = order[pos]
             if step >= planned:
                 done = True
                 break
@@ -369,6 +408,7 @@ def main():
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             step += 1
+            pos += 1
             tokens += int(batch[1].sum())
             now = time.time()
             if step % 20 == 0 or step == 1:
@@ -386,7 +426,13 @@ def main():
                 if bad >= args.patience and args.keep == "best":
                     stop_reason, done = "early stopping", True
                     break
-        epoch += 1
+            if step == args.interrupt_at or time.time() - last_ckpt >= args.checkpoint_minutes * 60:
+                checkpoint()
+                last_ckpt = time.time()
+                if step == args.interrupt_at:
+                    raise SystemExit(f"interrupted at step {step} (--interrupt-at); rerun without it to resume")
+        if not done:
+            epoch, order = epoch + 1, None
     if not history or history[-1]["step"] != step:
         evaluate()
     if args.keep == "best":
@@ -410,6 +456,8 @@ def main():
     }
     atomic_save(result, os.path.join(args.out, "model.pt"))
     write_json(os.path.join(args.out, "summary.json"), {k: v for k, v in result.items() if k != "state"})
+    if os.path.exists(ckpt_path):
+        os.remove(ckpt_path)  # the run is complete: a later run in this folder starts afresh
     log(f"saved {os.path.join(args.out, 'model.pt')}")
 
 

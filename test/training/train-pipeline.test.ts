@@ -148,6 +148,33 @@ describeIfTorch("training pipeline on a tiny configuration", () => {
     const lineage = JSON.parse(readFileSync(join(continuedBundle, "manifest.json"), "utf8")).training;
     expect(lineage.continuedFrom.recoveredFrom).toMatchObject({ bundle, parityError: expect.any(Number) });
     expect(lineage.continuedFrom.steps).toBe(4);
+    // A fine-tuning run stopped part-way resumes from its checkpoint as if it had never stopped:
+    // rerunning the same command gives exactly the weights of an uninterrupted run.
+    const resumeArgs = ["--windows", cache, "--init", join(recovered, "model.pt"), "--steps", "5", "--eval-steps", "5",
+      "--keep", "last", "--batch", "2", "--threads", "1"];
+    const straight = join(dir, "straight");
+    python("finetune.py", [...resumeArgs, "--out", straight]);
+    const resumedOut = join(dir, "resumed");
+    const finetune = (extra: string[]) =>
+      spawnSync(PYTHON, [join("training", "finetune.py"), ...resumeArgs, "--out", resumedOut, ...extra], { encoding: "utf8" });
+    const stopped = finetune(["--interrupt-at", "3"]);
+    expect(stopped.status).not.toBe(0);
+    expect(stopped.stderr).toContain("interrupted at step 3");
+    expect(existsSync(join(resumedOut, "checkpoint.pt"))).toBe(true);
+    expect(existsSync(join(resumedOut, "model.pt"))).toBe(false);
+    const otherRun = finetune(["--lr", "1e-3"]);
+    expect(otherRun.status).not.toBe(0);
+    expect(otherRun.stderr).toContain("other arguments (lr)");
+    const resumed = finetune([]);
+    expect(resumed.status).toBe(0);
+    expect(resumed.stdout).toContain("resumed from step 3 of 5");
+    expect(existsSync(join(resumedOut, "checkpoint.pt"))).toBe(false);
+    const maxDiff = execFileSync(PYTHON, ["-c", [
+      "import sys, torch",
+      "a, b = (torch.load(p)['state'] for p in sys.argv[1:])",
+      "print(max(float((a[k].float() - b[k].float()).abs().max()) for k in a))",
+    ].join("\n"), join(straight, "model.pt"), join(resumedOut, "model.pt")], { encoding: "utf8" });
+    expect(Number(maxDiff.trim())).toBe(0);
     // A rebuilt model that does not reproduce the bundle's parity outputs is refused, not written.
     const misstated = join(dir, "bundle-misstated");
     cpSync(bundle, misstated, { recursive: true });
