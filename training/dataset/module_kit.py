@@ -84,3 +84,13 @@ def shell_pair(c, v, s, hv, hs, imports="", vimports="", simports="", notes="", 
     c.rng.setstate(st)
     sm = shell(c, s, Spec(helpers=hs, ret=ret, raw=raw), imports + "\n" + simports)
     return Spec(v=vm, s=sm, full=True, notes=notes)
+
+
+def _append(s, block):
+    """``s`` with one more top-level block after two blank lines."""
+    return s.rstrip("\n") + "\n\n\n" + dedent(block).strip("\n") + "\n"
+
+
+def _ind(block, n=4):
+    """``block`` indented by ``n`` spaces, blank lines left empty."""
+    return "\n".join((" " * n + l) if l.strip() else "" for l in block.strip("\n").split("\n"))

@@ -18,21 +18,9 @@
 Written without reading the held-out or validation families; every family here goes to train.
 Framework labels: shared-memory and queue programs are ``script``/``pipeline``; SQLAlchemy-centred
 database modules are ``orm`` (or the web app that owns them)."""
-from core import Spec, dedent, shell
-from module_kit import _replayed
+from core import Spec, shell
+from module_kit import _replayed, sub as _sub, _joined as _blocks
 from registry import WEB_FWS, fam, hardneg
-
-
-def _sub(_tmpl, **kw):
-    """Dedent ``tmpl`` and replace ``$name`` tokens, longest names first."""
-    out = dedent(_tmpl)
-    for k in sorted(kw, key=len, reverse=True):
-        out = out.replace("$" + k, str(kw[k]))
-    return out.strip("\n") + "\n"
-
-
-def _blocks(*parts):
-    return "\n\n\n".join(dedent(p).strip("\n") for p in parts if p and p.strip()) + "\n"
 
 
 # ---------------- CWE-732: posix_ipc / sysv_ipc objects with a permissive mode ----------------

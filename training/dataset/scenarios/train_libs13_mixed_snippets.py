@@ -20,12 +20,8 @@ and application no other family uses:
 
 Written without reading the held-out families; every family here goes to train."""
 from core import Spec
-from module_kit import _joined, _replayed, shell_pair
+from module_kit import _joined, _replayed, shell_pair, _ind
 from registry import TAINT_FWS, hardneg, fam
-
-
-def _ind(block, n=4):
-    return "\n".join((" " * n + l) if l.strip() else "" for l in block.strip("\n").split("\n"))
 
 
 # ---------------- CWE-117: audit trail lines in CLI tools and queue consumers ----------------

@@ -16,12 +16,8 @@ cron jobs, Makefile-driven helpers), each in a code shape and application no oth
 
 Written without reading the held-out families; every family here goes to train."""
 from core import Spec, dedent
-from module_kit import _joined, _replayed
+from module_kit import _joined, _replayed, _ind
 from registry import fam, hardneg
-
-
-def _ind(block, n=4):
-    return "\n".join((" " * n + l) if l.strip() else "" for l in block.strip("\n").split("\n"))
 
 
 def _cli_head(c, kind, fn, params, doc):

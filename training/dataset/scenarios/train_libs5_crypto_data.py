@@ -6,14 +6,10 @@ from ``objects`` without a key, and a multiprocessing manager (a pickle endpoint
 written in the source. Framework labels: manager servers and clients are ``script``/``cli``/
 ``pipeline``; the rest use the framework shells."""
 from core import Spec
-from module_kit import shell_pair as _pair
+from module_kit import shell_pair as _pair, _ind
 from registry import hardneg, fam
 
 TOOL_FWS = ["script", "cli", "pipeline"]
-
-
-def _ind(block, n=4):
-    return "\n".join((" " * n + l) if l.strip() else "" for l in block.strip("\n").split("\n"))
 
 
 # ---------------- CWE-295: pyOpenSSL client context with VERIFY_NONE ----------------

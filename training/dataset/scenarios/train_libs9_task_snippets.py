@@ -18,6 +18,7 @@ weakness, not renamings of one snippet:
 
 Written without reading the held-out families; every family here goes to train."""
 from core import Spec, shell
+from module_kit import _ind
 from registry import hardneg, fam, WEB_FWS
 
 
@@ -35,10 +36,6 @@ def _pair(c, body, hv, hs, imports="", vimports="", simports="", notes="", ret="
 def _one(c, body, helpers, imports="", notes="", ret="result", raw=False):
     c.n("handler"), c.n("result")
     return Spec(s=shell(c, body, Spec(helpers=helpers, ret=ret, raw=raw), imports), full=True, notes=notes)
-
-
-def _ind(block, n=4):
-    return "\n".join((" " * n + l) if l.strip() else "" for l in block.strip("\n").split("\n"))
 
 
 def _style(c):

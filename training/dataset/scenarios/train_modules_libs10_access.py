@@ -26,7 +26,7 @@ per rendering (``_opt``), so the renderings differ in their set of functions, no
 Written without reading the held-out or validation families; every family here goes to train.
 """
 from core import Spec, dedent
-from module_kit import _replayed, sub_nested as sub
+from module_kit import _replayed, sub_nested as sub, _joined as _join, _append
 from registry import fam, hardneg
 
 
@@ -37,19 +37,10 @@ def _opt(c, *blocks, least=1, most=None):
     return c.rng.sample(bs, k)
 
 
-def _join(*blocks):
-    """Top-level blocks (each dedented on its own) joined with two blank lines."""
-    return "\n\n\n".join(dedent(b).strip("\n") for b in blocks if b and b.strip()) + "\n"
-
-
 def _methods(*blocks):
     """Method blocks indented by four spaces, one blank line apart."""
     return "\n\n".join("\n".join(("    " + l) if l.strip() else "" for l in dedent(b).strip("\n").split("\n"))
                        for b in blocks if b and b.strip())
-
-
-def _append(s, block):
-    return s.rstrip("\n") + "\n\n\n" + dedent(block).strip("\n") + "\n"
 
 
 # ---------------- CWE-269: self-service update passes the manager field set ----------------

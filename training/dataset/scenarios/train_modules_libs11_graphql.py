@@ -22,21 +22,12 @@ rendering (``_opt``), so the renderings differ in their set of functions, not on
 Written without reading the held-out or validation families; every family here goes to train.
 """
 from core import Spec, dedent
-from module_kit import _replayed, sub_nested as sub
+from module_kit import _replayed, sub_nested as sub, _joined as _join, _append
 from registry import fam, hardneg
-
-
-def _join(*blocks):
-    """Top-level blocks (each dedented on its own) joined with two blank lines."""
-    return "\n\n\n".join(dedent(b).strip("\n") for b in blocks if b and b.strip()) + "\n"
 
 
 def _ind(block, n=4):
     return "\n".join((" " * n + l) if l.strip() else "" for l in dedent(block).strip("\n").split("\n"))
-
-
-def _append(s, block):
-    return s.rstrip("\n") + "\n\n\n" + dedent(block).strip("\n") + "\n"
 
 
 # ---------------- CWE-639: graphene-django node type scoped, one path loads by global id alone ----------------

@@ -20,17 +20,13 @@ Written without reading the held-out or validation families; every family here g
 import re
 
 from core import Spec, dedent
-from module_kit import _opt, _replayed, sub_nested
+from module_kit import _opt, _replayed, sub_nested, _append
 from registry import fam, hardneg
 
 
 def _s(_tmpl, **kw):
     """``module_kit.sub_nested`` with runs of blank lines left by empty optional parts cut to two."""
     return re.sub(r"\n{4,}", "\n\n\n", sub_nested(_tmpl, **kw))
-
-
-def _append(s, block):
-    return s.rstrip("\n") + "\n\n\n" + dedent(block).strip("\n") + "\n"
 
 
 # ---------------- CWE-601: allotment waiting list, one view redirects to the raw `next` ----------------

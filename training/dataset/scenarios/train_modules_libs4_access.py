@@ -29,7 +29,7 @@ families; every family here goes to train.
 import re
 
 from core import Spec, dedent
-from module_kit import _clean, _twin, _w, sub
+from module_kit import _clean, _twin, _w, sub, _joined as _join
 from registry import fam, hardneg
 
 
@@ -38,11 +38,6 @@ def _opt(c, *blocks, least=1, most=None):
     bs = [b for b in blocks if b]
     k = c.rng.randint(min(least, len(bs)), min(len(bs) if most is None else most, len(bs)))
     return c.rng.sample(bs, k)
-
-
-def _join(*blocks):
-    """Top-level blocks (each dedented on its own) joined with two blank lines."""
-    return "\n\n\n".join(dedent(b).strip("\n") for b in blocks if b and b.strip()) + "\n"
 
 
 def _methods(*blocks):

@@ -13,12 +13,8 @@ click tracker that redirects to the ``url`` of the query string (601).
 Written without reading the held-out or validation families; every family here goes to train.
 """
 from core import Spec, dedent
-from module_kit import _replayed, _w, sub, _opt
+from module_kit import _replayed, _w, sub, _opt, _append
 from registry import fam, hardneg
-
-
-def _append(s, block):
-    return s.rstrip("\n") + "\n\n\n" + dedent(block).strip("\n") + "\n"
 
 
 # ---------------- CWE-89: psycopg2 repository class with one filter pasted into the WHERE clause ----------------

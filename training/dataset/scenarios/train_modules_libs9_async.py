@@ -17,7 +17,7 @@ train_libs3_web.py); Kafka and RabbitMQ consumers are "pipeline".
 Written without reading the held-out or validation families; every family here goes to train.
 """
 from core import Spec, dedent
-from module_kit import _replayed, _w
+from module_kit import _replayed, _w, _append
 from registry import fam, hardneg
 
 
@@ -36,10 +36,6 @@ def _opt(c, *blocks, least=1, most=None):
         return ""
     k = c.rng.randint(min(least, len(bs)), min(most or len(bs), len(bs)))
     return "\n\n\n".join(c.rng.sample(bs, k))
-
-
-def _append(s, block):
-    return s.rstrip("\n") + "\n\n\n" + dedent(block).strip("\n") + "\n"
 
 
 def _ind(block, n):

@@ -18,12 +18,8 @@ their set of functions, not only in names.
 Written without reading the held-out or validation families; every family here goes to train.
 """
 from core import Spec, dedent
-from module_kit import _replayed, _w, sub, _opt
+from module_kit import _replayed, _w, sub, _opt, _append
 from registry import fam, hardneg
-
-
-def _append(s, block):
-    return s.rstrip("\n") + "\n\n\n" + dedent(block).strip("\n") + "\n"
 
 
 # ---------------- CWE-502: model registry opens the submitted joblib artefact ----------------
