@@ -2,7 +2,7 @@
 
 Checks data/{train,validation,test}.jsonl (+ train.augmented.jsonl when present) against
 data/schema.json, that every sample parses as Python 3, line numbers are in range, CWE ids
-are known, every vulnerable example has a safe twin, no family sits in two splits, no exact
+are known and among the shipped model's labels, every vulnerable example has a safe twin, no family sits in two splits, no exact
 duplicates anywhere and no near duplicates (Jaccard >= 0.9 of normalized token 5-grams)
 across splits or against data/challenge/. Prints the datasheet table and the coverage
 requirements of issue 3 with PASS/FAIL. Exit status 1 on any failure.
@@ -28,6 +28,7 @@ import second_review  # noqa: E402
 DATA = os.path.normpath(os.path.join(HERE, "..", "..", "data"))
 SPLITS = ("train", "validation", "test")
 NEAR = 0.9
+MANIFEST = os.path.normpath(os.path.join(HERE, "..", "..", "models", "cwe-review-small", "manifest.json"))
 FRAMEWORKS = ["flask", "django", "fastapi", "aiohttp", "tornado", "starlette", "pyramid", "graphql", "script", "cli", "pipeline", "orm"]
 
 
@@ -202,6 +203,8 @@ def main() -> int:
         for c in r["cwes"]:
             if c not in CWES:
                 fail(f"{r['id']}: unknown CWE id {c}")
+    for m in unshipped_labels(allw + aug):
+        fail(m)
     print("[2/6] twins, families, augmentation links...", flush=True)
     fam_split: dict = defaultdict(set)
     for r in allw:
@@ -262,6 +265,26 @@ def main() -> int:
     el = time.time() - t0
     print(f"\ndata:check {'FAILED' if fails else 'PASSED'}: {len(fails)} failure(s), {el:.1f}s")
     return 1 if fails else 0
+
+
+def unshipped_labels(recs: list[dict], manifest_path: str = MANIFEST) -> list[str]:
+    """CWEs labelled in the data that the shipped model has no output for.
+
+    Fine-tuning continues from the shipped model (`finetune.py --init`), whose heads have one row per
+    manifest label; a new label would make that impossible, so it must be a deliberate change.
+    """
+    if not os.path.exists(manifest_path):
+        return []
+    with open(manifest_path, encoding="utf-8") as fh:
+        known = set(json.load(fh)["labels"])
+    out = []
+    for c in sorted({c for r in recs for c in r.get("cwes", [])} - known):
+        ids = [r["id"] for r in recs if c in r.get("cwes", [])]
+        out.append(f"{c} is labelled on {len(ids)} example(s) (first {ids[0]}) but is not one of the "
+                   f"{len(known)} labels of the shipped model ({os.path.relpath(manifest_path)}): fine-tuning "
+                   f"from it (finetune.py --init) cannot learn a new label; relabel these examples with a "
+                   f"shipped CWE, or train a new head from the pretrained encoder and ship it with the label")
+    return out
 
 
 def challenge_items():

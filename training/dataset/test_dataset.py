@@ -129,6 +129,22 @@ class Augmentation(unittest.TestCase):
         self.assertFalse(augment.sink_ok("x = cur.execute(q)", [1], "x = run(q)", [1], None))
 
 
+class ShippedLabels(unittest.TestCase):
+    def test_a_label_the_shipped_model_lacks_fails_and_shipped_ones_pass(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "manifest.json")
+            with open(path, "w") as fh:
+                json.dump({"labels": ["CWE-78", "CWE-89"]}, fh)
+            recs = [{"id": "a", "cwes": ["CWE-78"]}, {"id": "b", "cwes": []}, {"id": "c", "cwes": ["CWE-1336"]}]
+            msgs = check.unshipped_labels(recs, path)
+            self.assertEqual(len(msgs), 1)
+            self.assertIn("CWE-1336", msgs[0])
+            self.assertIn("first c", msgs[0])
+            self.assertEqual(check.unshipped_labels(recs[:2], path), [])
+            self.assertEqual(check.unshipped_labels(recs, os.path.join(d, "absent.json")), [])
+
+
 class Reviewer(unittest.TestCase):
     def test_second_weakness_is_flagged(self):
         code = "import subprocess\n\n\ndef fetch(url):\n    dest = \"/tmp/latest.bin\"\n    subprocess.call([\"curl\", \"-o\", dest, url])\n"
