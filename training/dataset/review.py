@@ -41,7 +41,7 @@ SINK = {
     "CWE-90": r"\.search(_s|_st)?\(|Connection\(|\((uid|mail|cn|telephoneNumber)=|\(&|\(\||uid=",
     "CWE-643": r"xpath|XPath|\.find(all)?\(|elementpath\.select|//",
     "CWE-1333": r"re\.(compile|match|search|fullmatch|findall)\(|\.match\(|validate\.Regexp\(",
-    "CWE-400": r"\.read\(|get_data\(|range\(|\* ?int\(|requests\.(get|post)\(|\bint\(|websockets\.serve\(.*max_size=None|DATA_UPLOAD_MAX_\w+ = None|strawberry\.Schema\(",
+    "CWE-400": r"\.read\(|get_data\(|range\(|\* ?int\(|requests\.(get|post)\(|\bint\(|websockets\.serve\(.*max_size=None|DATA_UPLOAD_MAX_\w+ = None|strawberry\.Schema\(|\.append\((?:msg\.data|text)\)",
     "CWE-117": r"\.(info|warning|error|debug|exception|critical)\(|\.write\(|print\(|syslog\(",
     "CWE-79": r"Markup|mark_safe|autoescape|\|safe|<\w+[^>]*>|Response\(|make_response\(|render\(",
     "CWE-352": r"csrf|CSRF|methods=\[\"GET\"\]|\.(save|delete|update)\(|move_funds|save_email|active = False|cancel\(",
