@@ -26,7 +26,6 @@ other draws, so the modules differ in the set of functions they hold, not only i
 
 Written without reading the held-out or validation families; every family here goes to train.
 """
-import functools
 
 import scenarios.train_modules_safe_web as _web
 from core import Spec
@@ -35,8 +34,7 @@ from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"binascii", "fnmatch", "glob", "io", "ipaddress", "mimetypes", "posixpath", "queue",
                           "shlex", "shutil", "ssl", "stat", "subprocess", "tempfile", "tomllib", "zlib"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 
 def _word(c):

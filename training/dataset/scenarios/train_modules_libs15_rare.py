@@ -9,7 +9,6 @@ and cache keys, ``random`` for jitter and sampling, ``uuid`` for request ids, co
 flags, preference cookies that are meant to be readable by scripts).
 Written without reading the held-out or validation families; every family here goes to train.
 """
-import functools
 
 import scenarios.train_modules_safe_web as _web
 from core import Spec
@@ -18,8 +17,7 @@ from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"fnmatch", "glob", "io", "mimetypes", "pickle", "platform", "posixpath", "queue", "shlex",
                           "shutil", "ssl", "stat", "subprocess", "tempfile", "tomllib", "wsgiref", "zlib"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 
 def _word(c):

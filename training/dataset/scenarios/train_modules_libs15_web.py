@@ -17,8 +17,7 @@ from scenarios.train_modules_safe_web import P, fill
 _STDLIB = _web._STDLIB | {"fnmatch", "glob", "io", "mimetypes", "pickle", "platform", "posixpath", "queue", "shlex",
                           "shutil", "ssl", "stat", "subprocess", "tempfile", "tomllib", "wsgiref", "zlib", "sqlite3",
                           "html", "urllib", "functools", "unicodedata"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 _LO, _HI = 64, 118
 

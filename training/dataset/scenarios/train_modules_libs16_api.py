@@ -10,7 +10,6 @@ token decorator every other resource has (306), and an aiohttp feature-flag API 
 ``xpath`` over its configuration XML from the path (643).
 Written without reading the held-out or validation families; every family here goes to train.
 """
-import functools
 
 import scenarios.train_modules_safe_web as _web
 from core import Spec
@@ -18,8 +17,7 @@ from registry import fam, hardneg
 from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"fnmatch", "io", "mimetypes", "queue", "shutil", "ssl", "stat", "tempfile", "zlib"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 _WORDS = ["payout", "invoice", "shipment", "booking", "refund", "transfer", "voucher", "order"]
 

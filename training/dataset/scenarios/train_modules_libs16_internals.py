@@ -24,8 +24,7 @@ from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"ast", "builtins", "errno", "fnmatch", "glob", "io", "keyword", "mimetypes", "pickle", "posixpath",
                           "shutil", "stat", "subprocess", "tempfile", "types", "weakref", "zlib"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 
 def _word(c):

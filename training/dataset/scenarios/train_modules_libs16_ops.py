@@ -18,7 +18,6 @@ module of about 60-110 lines with exactly one weak statement, its twin with the 
 
 Written without reading the held-out or validation families; every family here goes to train.
 """
-import functools
 
 import scenarios.train_modules_safe_web as _web
 from core import Spec
@@ -28,8 +27,7 @@ from scenarios.train_modules_safe_web import P, fill
 _STDLIB = _web._STDLIB | {"fnmatch", "glob", "io", "mimetypes", "platform", "posixpath", "queue", "shlex",
                           "shutil", "signal", "ssl", "stat", "subprocess", "tempfile", "tomllib", "zlib", "gzip",
                           "selectors", "errno"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 
 def _kw(c, app):

@@ -14,7 +14,6 @@ Content-Disposition file name under the target directory (22), and a manual redi
 the Authorization header to whatever host the Location names (200).
 Written without reading the held-out or validation families; every family here goes to train.
 """
-import functools
 
 import scenarios.train_modules_safe_web as _web
 from core import Spec
@@ -23,8 +22,7 @@ from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"fnmatch", "glob", "io", "mimetypes", "pickle", "platform", "posixpath", "queue", "shlex",
                           "shutil", "ssl", "stat", "subprocess", "tempfile", "tomllib", "zlib"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 
 def _kw(c):

@@ -15,7 +15,6 @@ command line (78), a session engine decoding a legacy / flash cookie with pickle
 compiling a pattern typed by a user (search box, editor-managed redirect rule) as a regex (1333).
 Written without reading the held-out or validation families; every family here goes to train.
 """
-import functools
 
 import scenarios.train_modules_safe_web as _web
 from core import Spec
@@ -24,8 +23,7 @@ from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"errno", "fcntl", "fnmatch", "glob", "importlib", "io", "pickle", "posixpath", "shlex",
                           "shutil", "signal", "sqlite3", "stat", "subprocess", "tempfile", "zlib"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 
 def _word(c):

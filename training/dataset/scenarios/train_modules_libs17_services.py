@@ -29,8 +29,7 @@ from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"fnmatch", "glob", "io", "mimetypes", "queue", "shlex", "shutil", "ssl", "stat",
                           "tempfile", "zlib", "csv", "secrets", "hmac", "hashlib", "uuid", "http"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 
 def _word(c):

@@ -6,7 +6,6 @@ Covers: a websocket handler that accumulates a session transcript with no count 
 asyncpg search filter built with an f-string (89).
 Written without reading the held-out or validation families; every family here goes to train.
 """
-import functools
 
 import scenarios.train_modules_safe_web as _web
 from core import Spec
@@ -14,8 +13,7 @@ from registry import fam, hardneg
 from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"fnmatch", "glob", "io", "mimetypes", "pathlib", "shutil", "ssl", "tempfile", "weakref"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 
 def _kw(c):

@@ -22,8 +22,7 @@ from registry import fam, hardneg
 from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"functools", "hmac", "io", "operator", "shutil", "tempfile", "zlib", "statistics"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 
 # ---------------- shared: keywords, framework frame and the safe pool of a data service ----------------

@@ -17,7 +17,6 @@ with ``extractall`` and no filter (22), and an index upload client whose TLS con
 ``check_hostname = False`` (295).
 Written without reading the held-out or validation families; every family here goes to train.
 """
-import functools
 
 import scenarios.train_modules_safe_web as _web
 from core import Spec
@@ -26,8 +25,7 @@ from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"fnmatch", "glob", "importlib", "io", "shlex", "shutil", "ssl", "stat", "subprocess",
                           "sysconfig", "tarfile", "tempfile", "tomllib", "zipfile"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 
 def _kw(c):

@@ -17,7 +17,6 @@ school timetable). Each module holds several class-based and function views, a M
 Each family adds a ``@hardneg(10)`` builder: safe modules dense with the same idioms used correctly.
 Written without reading the held-out or validation families; every family here goes to train.
 """
-import functools
 
 import scenarios.train_modules_safe_web as _web
 from core import Spec
@@ -25,8 +24,7 @@ from registry import fam, hardneg
 from scenarios.train_modules_safe_web import P, fill  # noqa: F401
 
 _STDLIB = _web._STDLIB | {"csv", "io", "mimetypes", "pathlib", "smtplib", "shutil", "tempfile", "zipfile"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 _APPS = [
     dict(app="clinic", App="Clinic", Model="Appointment", model="appointment", ws="appointments", owner="patient",

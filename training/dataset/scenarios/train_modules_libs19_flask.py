@@ -17,7 +17,6 @@ weak statement among many safe routes, and its twin the minimal fix:
 Each family also has a ``@hardneg(10)`` builder of SAFE blueprints dense with the same idioms used
 correctly. Written without reading the held-out or validation families; every family here goes to train.
 """
-import functools
 
 import scenarios.train_modules_safe_web as _web
 from core import Spec
@@ -26,8 +25,7 @@ from scenarios.train_modules_safe_web import P, fill  # noqa: F401
 
 _STDLIB = _web._STDLIB | {"csv", "fnmatch", "glob", "io", "mimetypes", "pickle", "platform", "posixpath", "queue",
                           "shlex", "shutil", "ssl", "stat", "subprocess", "tempfile", "tomllib", "wsgiref", "zlib"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 
 # ---------------- applications ----------------

@@ -30,8 +30,7 @@ from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"fnmatch", "glob", "io", "mimetypes", "pickle", "platform", "posixpath", "queue", "shlex",
                           "shutil", "sqlite3", "ssl", "stat", "subprocess", "tempfile", "tomllib", "zlib"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 
 def _word(c):

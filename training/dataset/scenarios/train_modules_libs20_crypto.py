@@ -12,7 +12,6 @@ decryption, ``random`` for jitter and audit samples, ``time.time()`` for timesta
 verification), so the modules differ in the set of functions they hold, not only in names.
 Written without reading the held-out or validation families; every family here goes to train.
 """
-import functools
 
 import scenarios.train_modules_safe_web as _web
 from core import Spec
@@ -21,8 +20,7 @@ from scenarios.train_modules_safe_web import P
 
 _STDLIB = _web._STDLIB | {"argparse", "collections", "fnmatch", "glob", "io", "shutil", "sqlite3", "struct",
                           "tempfile", "zlib"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 
 # ---------------- CWE-327: backup encryptor, AES-CTR nonce from a per-process sequence counter ----------------

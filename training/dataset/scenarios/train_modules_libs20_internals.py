@@ -11,7 +11,6 @@ Covers: a chunk size from the wire read without the body cap (400), a broker mes
 ``pickle`` (502) and migration names pasted into a DELETE instead of bound (89).
 Written without reading the held-out or validation families; every family here goes to train.
 """
-import functools
 
 import scenarios.train_modules_safe_web as _web
 from core import Spec
@@ -19,8 +18,7 @@ from registry import fam, hardneg
 from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"importlib", "io", "pickle", "queue", "signal", "zlib", "codecs", "binascii"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 
 # ---------------- CWE-400: HTTP/1.1 request parser; one chunk size skips the body cap ----------------

@@ -14,7 +14,6 @@ the minimal fix, plus ``@hardneg(10)`` safe modules dense with the same idioms u
 
 Written without reading the held-out or validation families; every family here goes to train.
 """
-import functools
 import re
 
 import scenarios.train_modules_safe_web as _web
@@ -25,8 +24,7 @@ from scenarios.train_modules_safe_web import P, fill
 _STDLIB = _web._STDLIB | {"fnmatch", "glob", "io", "mimetypes", "pickle", "platform", "posixpath", "queue", "shlex",
                           "shutil", "signal", "sqlite3", "ssl", "stat", "subprocess", "tempfile", "tomllib", "zlib",
                           "secrets", "pwd", "grp", "atexit"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 
 # ---------------- CWE-276: host agent state written under a permissive umask / mode ----------------

@@ -18,7 +18,6 @@ literal credential), CWE-22 (Django management command writing manifest paths un
 Written without reading the held-out or validation families; every family
 here goes to train (generate.assign_splits).
 """
-import functools
 
 import scenarios.train_modules_safe_web as _web
 from core import Spec
@@ -27,8 +26,7 @@ from scenarios.train_modules_safe_web import P, fill
 
 # import grouping that knows the standard-library modules these modules import
 _STDLIB = _web._STDLIB | {"glob", "io", "pickle", "shlex", "shutil", "stat", "subprocess", "tempfile"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 
 def _safe_modules(c, doc, logline, core, pool, kw, sfix):

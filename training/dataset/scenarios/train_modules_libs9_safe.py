@@ -15,7 +15,6 @@ unescaped (79), a locale from ``?lang=``/cookie joined into a catalog path (22),
 pipeline quoting the stats path but not the threshold (78), and a body-decoder table with a pickle entry
 (502). Written without reading the held-out or validation families; every family here goes to train.
 """
-import functools
 
 import scenarios.train_modules_safe_web as _web
 from core import Spec
@@ -24,8 +23,7 @@ from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"ast", "cProfile", "gettext", "io", "keyword", "mimetypes", "operator", "pickle", "pstats",
                           "shlex", "shutil", "subprocess", "tempfile", "types", "wsgiref", "zlib"}
-compose = functools.partial(_web.compose, stdlib=_STDLIB)
-pair = functools.partial(_web.pair, stdlib=_STDLIB)
+compose, pair = _web.with_stdlib(_STDLIB)
 
 
 def _app(c):

@@ -10,6 +10,7 @@ functions they hold, not only in names. Written without reading the held-out fam
 family here goes to train (generate.assign_splits).
 """
 import ast
+import functools
 
 from core import Spec, dedent
 from registry import fam, hardneg
@@ -2762,3 +2763,8 @@ def mod_safe_error_leak_hn(c):
     return Spec(s=code, full=True, fw=fw,
                 notes="exceptions and tracebacks are logged server-side (log.exception, exc_info, repr in logs); "
                       "clients get fixed messages, error codes and an error id")
+
+
+def with_stdlib(stdlib):
+    """`compose` and `pair` bound to a larger standard-library set, for modules that import more of it."""
+    return functools.partial(compose, stdlib=stdlib), functools.partial(pair, stdlib=stdlib)
