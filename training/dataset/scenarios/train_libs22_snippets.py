@@ -265,6 +265,11 @@ def redirect_donation(c):
 # ---------------- CWE-434: aiohttp multipart reader saving into a static folder ----------------
 
 
+# Literal text, not repr() of a set: a set's order follows string hashing, which changes between runs.
+_EXTS_3 = '{".jpg", ".jpeg", ".png"}'
+_EXTS_4 = '{".jpg", ".jpeg", ".webp", ".png"}'
+
+
 def _observation_upload(c, safe):
     field = c.pick("photo", "observation", "specimen_image")
     folder = c.pick("observations", "sightings", "specimens")
@@ -307,8 +312,7 @@ def _observation_upload(c, safe):
     imps = "import os\n" + ("import uuid\n" if safe else "") + "\nfrom aiohttp import web"
     consts = (f'MEDIA_DIR = os.path.join(os.path.dirname(__file__), "media", "{folder}")\n'
               f"MAX_PHOTO_BYTES = {size}"
-              + (f"\nPHOTO_EXTENSIONS = {c.pick(repr({'.jpg', '.jpeg', '.png'}), repr({'.jpg', '.jpeg', '.png', '.webp'}))}"
-                 .replace("'", '"') if safe else ""))
+              + ("\nPHOTO_EXTENSIONS = " + c.pick(_EXTS_3, _EXTS_4) if safe else ""))
     app = ("app = web.Application(client_max_size=MAX_PHOTO_BYTES + 65536)\n"
            f'app.router.add_post("{route}", upload_observation)\n'
            'app.router.add_static("/media/", MEDIA_DIR)')
