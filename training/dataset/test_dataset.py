@@ -129,6 +129,21 @@ class Augmentation(unittest.TestCase):
         self.assertFalse(augment.sink_ok("x = cur.execute(q)", [1], "x = run(q)", [1], None))
 
 
+class CrossSplitFilter(unittest.TestCase):
+    def test_a_late_train_family_loses_to_a_held_out_example(self):
+        import generate
+        code = "import os\n\n\ndef f(x):\n    return os.path.join('/srv/data', x, 'index.html')\n"
+        held = dict(id="a-000-s", family="held", split="validation", code=code, twin=None)
+        newer = dict(id="z-000-s", family="newer", split="train", code=code, twin=None)
+        without_rule = []
+        for recs in ([held, newer], [newer, held]):
+            kept, _ = generate.drop_cross_split_near_duplicates(list(recs), frozenset({"newer"}))
+            self.assertEqual([r["id"] for r in kept], ["a-000-s"])
+            kept, _ = generate.drop_cross_split_near_duplicates(list(recs))
+            without_rule += [r["id"] for r in kept]
+        self.assertIn("z-000-s", without_rule)  # record order alone would have dropped the held-out one
+
+
 class ShippedLabels(unittest.TestCase):
     def test_a_label_the_shipped_model_lacks_fails_and_shipped_ones_pass(self):
         import tempfile
