@@ -169,6 +169,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "..", "data"))
     ap.add_argument("--only", default="", help="generate only families whose name contains this")
+    ap.add_argument("--check", action="store_true",
+                    help="write nothing; exit 1 unless the splits in --out are exactly what generation makes now")
     args = ap.parse_args()
     t0 = time.time()
     recs: list[dict] = []
@@ -208,6 +210,8 @@ def main() -> int:
     recs, dreport = drop_cross_split_near_duplicates(recs, late)
     report += "\n" + dreport
     print(report, file=sys.stderr)
+    if args.check and not args.only:
+        return check_written(recs, args.out)
     os.makedirs(args.out, exist_ok=True)
     if args.only:
         for r in recs[:4]:
@@ -223,6 +227,33 @@ def main() -> int:
     with open(os.path.join(args.out, "review-report.txt"), "w") as fh:
         fh.write(report + "\n")
     return 0
+
+
+def check_written(recs: list[dict], out: str) -> int:
+    """Compare a fresh generation with the committed splits, record by record.
+
+    A difference means a template changed without regenerating, or a template renders differently
+    from run to run (e.g. `repr()` of a set, whose order follows the per-process string hash seed).
+    """
+    bad = 0
+    for split in ("train", "validation", "test"):
+        made = [json.dumps(r, ensure_ascii=False) for r in recs if r["split"] == split]
+        with open(os.path.join(out, f"{split}.jsonl"), encoding="utf-8") as fh:
+            written = fh.read().splitlines()
+        if made == written:
+            print(f"{split}: {len(made)} records, identical", file=sys.stderr)
+            continue
+        bad += 1
+        ids_made = {json.loads(m)["id"]: m for m in made}
+        ids_written = {json.loads(w)["id"]: w for w in written}
+        diff = sorted(i for i in set(ids_made) | set(ids_written) if ids_made.get(i) != ids_written.get(i))
+        print(f"{split}: {len(made)} generated, {len(written)} written, {len(diff)} differ, e.g. {diff[:5]}",
+              file=sys.stderr)
+    if bad:
+        print("data/ is not what the templates generate now: regenerate with "
+              "`python3 training/dataset/generate.py && npm run data:augment`, or make the template "
+              "deterministic if it renders differently from run to run", file=sys.stderr)
+    return 1 if bad else 0
 
 
 def drop_cross_split_near_duplicates(recs: list[dict], late: frozenset = frozenset()) -> tuple[list[dict], str]:
