@@ -27,10 +27,19 @@ def _shuffled(c, *blocks):
     return out
 
 
-def _w(c):
+def _word(c):
     # keep clear of the held-out profile IDOR family: no "profile" resources in these modules
-    w = "note" if c.word == "profile" else c.word
+    return "note" if c.word == "profile" else c.word
+
+
+def _w(c):
+    w = _word(c)
     return w, w.capitalize()
+
+
+def _v(safe):
+    """The vulnerable-line marker, or nothing in the safe twin."""
+    return "" if safe else "  #@V"
 
 
 def _joined(*parts):

@@ -17,12 +17,8 @@
 
 Written without reading the held-out families; every family here goes to train."""
 from core import Spec
-from module_kit import _joined, _opt
+from module_kit import _joined, _opt, _v
 from registry import WEB_FWS, fam, hardneg
-
-
-def _v(safe):
-    return "" if safe else "  #@V"
 
 
 # ---------------- CWE-328: secret-prefix md5/sha1 request signature ----------------

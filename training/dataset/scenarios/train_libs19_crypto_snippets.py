@@ -17,12 +17,8 @@ uses for them:
 
 Written without reading the held-out families; every family here goes to train."""
 from core import Spec
-from module_kit import shell_pair
+from module_kit import shell_pair, _v
 from registry import WEB_FWS, fam, hardneg
-
-
-def _v(safe):
-    return "" if safe else "  #@V"
 
 
 # ---------------- CWE-916: passlib CryptContext with a test-sized argon2 cost ----------------

@@ -18,7 +18,7 @@ rendering with ``c.pick``."""
 import random
 
 from core import Spec, dedent
-from module_kit import _joined, _replayed, sub
+from module_kit import _joined, _replayed, sub, _v
 from registry import fam, hardneg
 
 
@@ -33,10 +33,6 @@ def _turn(c, key, *shapes):
     family's salt (``_SHAPE_SALT``, chosen so the eight generated pairs take every shape); the twin replays
     the rng (snapshot/restore), so it draws the same shape."""
     return random.Random(f"{key}/{_SHAPE_SALT[key]}/{c.rng.random()!r}").choice(shapes)
-
-
-def _v(safe):
-    return "" if safe else "  #@V"
 
 
 # ---------------- CWE-489: debugpy / remote-pdb listening on every interface ----------------

@@ -20,15 +20,12 @@ import functools
 import scenarios.train_modules_safe_web as _web
 from core import Spec
 from registry import fam, hardneg
+from module_kit import _word
 from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"ast", "builtins", "errno", "fnmatch", "glob", "io", "keyword", "mimetypes", "pickle", "posixpath",
                           "shutil", "stat", "subprocess", "tempfile", "types", "weakref", "zlib"}
 compose, pair = _web.with_stdlib(_STDLIB)
-
-
-def _word(c):
-    return "note" if c.word == "profile" else c.word
 
 
 # ---------------- CWE-89: an ORM's SQL compiler; one identifier skips the column check ----------------

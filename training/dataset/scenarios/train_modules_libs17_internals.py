@@ -19,15 +19,12 @@ Written without reading the held-out or validation families; every family here g
 import scenarios.train_modules_safe_web as _web
 from core import Spec
 from registry import fam, hardneg
+from module_kit import _word
 from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"errno", "fcntl", "fnmatch", "glob", "importlib", "io", "pickle", "posixpath", "shlex",
                           "shutil", "signal", "sqlite3", "stat", "subprocess", "tempfile", "zlib"}
 compose, pair = _web.with_stdlib(_STDLIB)
-
-
-def _word(c):
-    return "note" if c.word == "profile" else c.word
 
 
 # ---------------- CWE-22: migrations runner; one entry point joins a requested name under the directory ----------------

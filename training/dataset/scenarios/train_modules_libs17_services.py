@@ -25,15 +25,12 @@ import re
 import scenarios.train_modules_safe_web as _web
 from core import Spec
 from registry import fam, hardneg
+from module_kit import _word
 from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"fnmatch", "glob", "io", "mimetypes", "queue", "shlex", "shutil", "ssl", "stat",
                           "tempfile", "zlib", "csv", "secrets", "hmac", "hashlib", "uuid", "http"}
 compose, pair = _web.with_stdlib(_STDLIB)
-
-
-def _word(c):
-    return "note" if c.word == "profile" else c.word
 
 
 # ---------------- CWE-117: Flask service logging through a LoggerAdapter, one raw value ----------------

@@ -20,7 +20,7 @@ Written without reading the held-out or validation families; every family here g
 import scenarios.train_modules_safe_web as _web
 from core import Spec
 from registry import fam, hardneg
-from scenarios.train_modules_safe_web import P, fill
+from scenarios.train_modules_safe_web import P, fill, fixsubs, fill_each
 
 _STDLIB = _web._STDLIB | {"fnmatch", "glob", "io", "mimetypes", "pickle", "platform", "posixpath", "queue", "shlex",
                           "shutil", "ssl", "stat", "subprocess", "tempfile", "tomllib", "zlib", "importlib", "pkgutil",
@@ -30,19 +30,9 @@ compose, pair = _web.with_stdlib(_STDLIB)
 _LIBS = ["larkspur", "quire", "halyard", "tessel", "ombra", "fathom", "wicket", "brindle", "sorrel", "capstan"]
 
 
-def _fixsubs(fix):
-    fix = (fix,) if isinstance(fix, str) else tuple(fix)
-    names = ["$FIX"] + [f"$FIX{i}" for i in range(2, len(fix) + 1)]
-    return dict(zip(names[::-1], fix[::-1]))
-
-
 def _safe_module(c, doc, logline, core, pool, kw, sfix, lo=78, hi=108):
-    code = compose(c, doc, logline, core, pool, kw, lo=lo, hi=hi, subs=[_fixsubs(sfix)])[0]
+    code = compose(c, doc, logline, core, pool, kw, lo=lo, hi=hi, subs=[fixsubs(sfix)])[0]
     return code.replace("  #@V", "").replace("  #@S", "")
-
-
-def _fl(t, kw):
-    return tuple(fill(x, **kw) for x in t) if isinstance(t, tuple) else fill(t, **kw)
 
 
 # ---------------- CWE-22: logging library, per-channel rotating files; channel taken from the record ----------------
@@ -388,7 +378,7 @@ def mod22_wirepack_ext(c):
     core, pool = _wp_parts(c)
     weak, safe = _wp_fix(c)
     v, s = pair(c, c.pick(*_WP_DOCS), '$log = logging.getLogger(__name__)', core, pool, kw,
-                _fl(weak, kw), _fl(safe, kw), lo=76, hi=108)
+                fill_each(weak, **kw), fill_each(safe, **kw), lo=76, hi=108)
     return Spec(v=v, s=s, full=True, fw="sdk",
                 notes="the codec only accepts registered ext codes, but the state ext type's decoder unpickles the "
                       "values field of its (otherwise plain msgpack) payload, so any peer that sends that ext code "
@@ -403,7 +393,7 @@ def mod22_wirepack_ext_hn(c):
     if c.pick(True, False):
         core = [p for p in core if p.key != "snap"]
     return Spec(s=_safe_module(c, c.pick(*_WP_DOCS), '$log = logging.getLogger(__name__)', core, pool, kw,
-                               _fl(safe, kw)), full=True, fw="sdk",
+                               fill_each(safe, **kw)), full=True, fw="sdk",
                 notes="msgpack codec whose ext types (decimal, uuid, frozenset, fraction, dataclass state) are "
                       "decoded as plain data; unknown codes are rejected, strict_map_key and a size cap are set")
 

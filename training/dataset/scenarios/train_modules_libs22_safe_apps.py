@@ -21,15 +21,12 @@ Written without reading the held-out or validation families; every family here g
 import scenarios.train_modules_safe_web as _web
 from core import Spec
 from registry import fam, hardneg
+from module_kit import _word
 from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"fnmatch", "glob", "io", "mimetypes", "pickle", "platform", "posixpath", "queue", "shlex",
                           "shutil", "sqlite3", "ssl", "stat", "subprocess", "tempfile", "tomllib", "zlib"}
 compose, pair = _web.with_stdlib(_STDLIB)
-
-
-def _word(c):
-    return "note" if c.word == "profile" else c.word
 
 
 def _kw(c, **extra):

@@ -21,7 +21,7 @@ Written without reading the held-out or validation families; every family here g
 import scenarios.train_modules_safe_web as _web
 from core import Spec
 from registry import fam, hardneg
-from scenarios.train_modules_safe_web import P, fill
+from scenarios.train_modules_safe_web import P, fill, fixsubs, fill_each
 
 _STDLIB = _web._STDLIB | {"atexit", "fcntl", "fnmatch", "glob", "io", "mimetypes", "pickle", "platform", "queue",
                           "shlex", "shutil", "stat", "subprocess", "tempfile", "threading", "tomllib", "zlib",
@@ -31,19 +31,9 @@ compose, pair = _web.with_stdlib(_STDLIB)
 _LIBS = ["pellet", "quillon", "marram", "tallow", "corvid", "lintel", "sheaf", "tamarack", "wherry", "skerry"]
 
 
-def _fixsubs(fix):
-    fix = (fix,) if isinstance(fix, str) else tuple(fix)
-    names = ["$FIX"] + [f"$FIX{i}" for i in range(2, len(fix) + 1)]
-    return dict(zip(names[::-1], fix[::-1]))
-
-
 def _safe_module(c, doc, logline, core, pool, kw, sfix, lo=78, hi=108):
-    code = compose(c, doc, logline, core, pool, kw, lo=lo, hi=hi, subs=[_fixsubs(sfix)])[0]
+    code = compose(c, doc, logline, core, pool, kw, lo=lo, hi=hi, subs=[fixsubs(sfix)])[0]
     return code.replace("  #@V", "").replace("  #@S", "")
-
-
-def _fl(t, kw):
-    return tuple(fill(x, **kw) for x in t) if isinstance(t, tuple) else fill(t, **kw)
 
 
 # ---------------- CWE-377: test-fixtures library, fixture dirs at a predictable temp path ----------------
@@ -634,7 +624,7 @@ def _sc_build(c, safe_only=False):
 def mod23_scheduler_pickle(c):
     kw, core, pool, weak, safe = _sc_build(c)
     v, s = pair(c, c.pick(*_SC_DOCS), '$log = logging.getLogger(__name__)', core, pool, kw,
-                _fl(weak, kw), _fl(safe, kw), lo=70, hi=108)
+                fill_each(weak, **kw), fill_each(safe, **kw), lo=70, hi=108)
     return Spec(v=v, s=s, full=True, fw="sdk",
                 notes="the run-state file lives in a state dir shared by the hosts/users of a group and is "
                       "read back with pickle: whoever can write that file runs code in every scheduler process "
@@ -645,6 +635,6 @@ def mod23_scheduler_pickle(c):
 def mod23_scheduler_pickle_hn(c):
     kw, core, pool, _, safe = _sc_build(c)
     return Spec(s=_safe_module(c, c.pick(*_SC_DOCS), '$log = logging.getLogger(__name__)', core, pool, kw,
-                               _fl(safe, kw), lo=70), full=True, fw="sdk",
+                               fill_each(safe, **kw), lo=70), full=True, fw="sdk",
                 notes="state kept as JSON and written atomically via mkstemp + os.replace, jobs run as "
                       "argument lists, random only for start jitter")

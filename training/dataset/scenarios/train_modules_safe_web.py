@@ -29,6 +29,19 @@ def fill(text, **kw):
     return text
 
 
+def fill_each(t, **kw):
+    """`fill` a text, or each text of a tuple of them."""
+    return tuple(fill(x, **kw) for x in t) if isinstance(t, tuple) else fill(t, **kw)
+
+
+def fixsubs(fix):
+    """`$FIX`, `$FIX2`, ... substitutions for one fix text or a tuple of them (higher numbers first, so
+    `$FIX` does not eat the prefix of `$FIX2`)."""
+    fix = (fix,) if isinstance(fix, str) else tuple(fix)
+    names = ["$FIX"] + [f"$FIX{i}" for i in range(2, len(fix) + 1)]
+    return dict(zip(names[::-1], fix[::-1]))
+
+
 class P:
     """One part of a module: a top-level block plus the imports, constants, setup lines and
     tail it needs. ``needs`` names other parts of the pool that must come with it."""
