@@ -5,6 +5,11 @@
  * stats (training/cache/corpus.json).
  *
  * Run: npx tsx scripts/training/build-corpus.ts [--out training/cache] [--max-vocab 16000] [--min-count 5]
+ *        [--vocab FILE]
+ *
+ * --vocab tokenizes with an existing vocabulary (a shipped bundle's vocab.json) instead of
+ * building one: the files on a machine drift with its installed packages, and an encoder
+ * rebuilt on a drifted vocabulary could neither continue a shipped model nor reuse its windows.
  */
 import { mkdirSync, readFileSync, writeFileSync, openSync, writeSync, closeSync } from "node:fs";
 import { join } from "node:path";
@@ -26,6 +31,7 @@ const { values: args } = parseArgs({
     out: { type: "string", default: "training/cache" },
     "max-vocab": { type: "string", default: "16000" },
     "min-count": { type: "string", default: "5" },
+    vocab: { type: "string" },
   },
 });
 const outDir = args.out;
@@ -36,6 +42,16 @@ function splitLines(text: string): string[] {
   const lines = text.split("\n");
   if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
   return lines;
+}
+
+/** A vocab.json as build-vocab writes it: p50k ids, each a whole number in p50k's range. */
+function readVocab(path: string): number[] {
+  const parsed: unknown = JSON.parse(readFileSync(path, "utf8"));
+  if (!Array.isArray(parsed) || !parsed.every((id) => Number.isInteger(id) && id >= 0 && id < P50K_SIZE)) {
+    throw new Error(`--vocab ${path}: expected a JSON array of p50k ids (a bundle's vocab.json)`);
+  }
+  console.log(`[corpus] using the vocabulary in ${path} (${parsed.length} p50k ids)`);
+  return parsed as number[];
 }
 
 const started = Date.now();
@@ -81,7 +97,7 @@ files.forEach((path, i) => {
   progress1(i + 1, `${docs.length} kept, ${(p50kTokens / 1e6).toFixed(2)}M p50k tokens`);
 });
 
-const vocab = buildVocab(counts, minCount, maxVocab);
+const vocab: number[] = args.vocab === undefined ? buildVocab(counts, minCount, maxVocab) : readVocab(args.vocab);
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, "vocab.json"), JSON.stringify(vocab));
 let covered = 0;
@@ -122,6 +138,7 @@ const stats = {
   validationDocuments: validationDocs,
   vocabSize: tokenizer.vocabSize,
   vocabEntries: vocab.length,
+  vocabFrom: args.vocab ?? "built from this corpus",
   minCount,
   byteFallbackTokens: byteFallback,
   vocabCoverage: covered / p50kTokens,
