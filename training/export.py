@@ -29,6 +29,10 @@ VOCAB_OFFSET = 261
 MAX_LENGTH = 256
 
 
+# What a bundle's manifest records of the pretraining run its encoder came from.
+PRETRAIN_KEYS = ("step", "seconds", "tokens_seen", "seed", "final")
+
+
 def parse_args():
     p = argparse.ArgumentParser()
     src = p.add_mutually_exclusive_group(required=True)
@@ -93,6 +97,10 @@ def build(args, vocab_size):
         model.encoder.load_state_dict(saved["encoder"])
         training = {"source": "pretrained encoder, untrained heads", "encoder": args.encoder, "seed": args.seed,
                     "windowPool": args.window_pool}
+        if "provenance" in saved:  # a keep_encoder.py file carries its own pretraining record
+            summary = saved["provenance"]["summary"]
+            training["pretraining"] = {k: summary.get(k) for k in PRETRAIN_KEYS}
+            training["keptFrom"] = {k: saved["provenance"][k] for k in ("source", "sourceSha256")}
     else:
         cfg = Config(vocab_size, args.d_model, args.layers, args.heads, args.ff, MAX_LENGTH)
         model = Classifier(cfg, len(labels), args.window_pool)
@@ -174,8 +182,8 @@ def main():
     pretrain = load_json(os.path.join(args.pretrain_dir, "summary.json"), {})
     if corpus:
         training["corpusTokens"] = corpus.get("tokens")
-    if pretrain:
-        training["pretraining"] = {k: pretrain.get(k) for k in ("step", "seconds", "tokens_seen", "seed", "final")}
+    if pretrain and "pretraining" not in training:
+        training["pretraining"] = {k: pretrain.get(k) for k in PRETRAIN_KEYS}
     manifest = {
         "name": args.name, "version": args.version, "format": 1,
         "labels": labels,

@@ -83,6 +83,20 @@ describeIfTorch("training pipeline on a tiny configuration", () => {
     { encoding: "utf8" });
     expect(continued.status).toBe(0);
     expect(continued.stdout + continued.stderr).toContain("vocabulary head initialised from it too");
+    // keep_encoder.py writes the encoder where git can hold it (float16, with provenance); the
+    // base-model bundle is exported from the kept file as from encoder.pt.
+    const kept = join(dir, "kept", "encoder.fp16.pt");
+    expect(python("keep_encoder.py", [pretrainOut, "--out", kept, "--corpus", cache])).toMatch(/largest float16 rounding \d\.\de-0[3-9]/);
+    const keptInfo = JSON.parse(execFileSync(PYTHON, ["-c", [
+      "import json, sys, torch",
+      "k = torch.load(sys.argv[1])",
+      "print(json.dumps({'dtypes': sorted({str(v.dtype) for v in k['encoder'].values()}), 'step': k['provenance']['summary']['step'],",
+      "  'tokens': k['provenance']['corpus']['tokens'], 'head': 'lm_head' in k}))",
+    ].join("\n"), kept], { encoding: "utf8" }));
+    expect(keptInfo).toEqual({ dtypes: ["torch.float16"], step: 3, tokens: expect.any(Number), head: false });
+    const baseBundle = join(dir, "base");
+    python("export.py", ["--encoder", kept, "--cache", cache, "--data", data, "--out", baseBundle]);
+    expect(loadBundle(baseBundle).manifest.training).toMatchObject({ source: "pretrained encoder, untrained heads", encoder: kept });
 
     const finetuneOut = join(dir, "finetune");
     python("finetune.py", ["--windows", cache, "--init", join(pretrainOut, "encoder.pt"), "--out", finetuneOut,
