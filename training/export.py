@@ -45,7 +45,7 @@ def parse_args():
     p.add_argument("--out", required=True)
     p.add_argument("--pretrain-dir", default="training/runs/pretrain", help="its summary.json goes into the manifest")
     p.add_argument("--name", default="cwe-review-small")
-    p.add_argument("--version", default="0.5.0")
+    p.add_argument("--version", default="0.6.0")
     p.add_argument("--seed", type=int, default=4321)
     p.add_argument("--window-pool", choices=["cls_mean", "token_max", "factored"], default="factored",
                    help="window head of --encoder/--random models (fine-tuned models carry their own)")
