@@ -38,6 +38,20 @@ const { owner, repo, number } = SAMPLE_REPO;
  * add its entry.
  */
 const EXPECTED_BY_MODEL: Record<string, { version: string; comments: [string, number, number, string][]; conclusion: string }> = {
+  // cwe-review-small 0.6.0 (0.5.0 fine-tuned further on 15,404 train examples), at its shared
+  // threshold 0.72. The f-string SQL (line 17) and the shell=True command (lines 8-9) keep their
+  // CWEs; the list-form subprocess call is still flagged, now as CWE-77. A regression from 0.5.0:
+  // yaml.load with Loader=yaml.Loader (settings.py line 12) is not reported, even with the CLI's
+  // --threshold 0.01, so this pull request gets no CWE-502 comment.
+  "129df7c0d20a3422d266172f666c64dc3f57f4d665d194c8ea66934eba514d90": {
+    version: "0.6.0",
+    comments: [
+      ["app/db.py", 17, 17, "CWE-89"],
+      ["app/thumbnails.py", 8, 9, "CWE-78"],
+      ["app/thumbnails.py", 13, 14, "CWE-77"],
+    ],
+    conclusion: "failure",
+  },
   // cwe-review-small 0.5.0 (0.4.0 fine-tuned further on the new-library families), at its shared
   // threshold 0.60. The three planted weaknesses with the right CWE, as 0.4.0 (the f-string SQL on
   // line 17, the line after the execute). One false alarm is left: the list-form subprocess call
