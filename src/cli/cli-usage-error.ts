@@ -11,7 +11,7 @@ Scans Python files (directories are searched for *.py) for security weaknesses (
 Options:
   --diff FILE        only report findings on lines a unified diff adds (e.g. git diff > pr.diff)
   --format FORMAT    text (default), json or sarif
-  --threshold N      report only findings with confidence >= N (0..1); default: the model's per-CWE thresholds
+  --threshold N      also require confidence >= N (0..1); the model's per-CWE thresholds always apply
   --model DIR        model bundle directory (default: the bundle shipped with cwe-review)
   --threads N        inference threads (default 2)
   -h, --help         show this help

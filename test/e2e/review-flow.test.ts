@@ -41,8 +41,8 @@ const EXPECTED_BY_MODEL: Record<string, { version: string; comments: [string, nu
   // cwe-review-small 0.6.0 (0.5.0 fine-tuned further on 15,404 train examples), at its shared
   // threshold 0.72. The f-string SQL (line 17) and the shell=True command (lines 8-9) keep their
   // CWEs; the list-form subprocess call is still flagged, now as CWE-77. A regression from 0.5.0:
-  // yaml.load with Loader=yaml.Loader (settings.py line 12) is not reported, even with the CLI's
-  // --threshold 0.01, so this pull request gets no CWE-502 comment.
+  // yaml.load with Loader=yaml.Loader (settings.py line 12) scores 0.62 for CWE-502, under the
+  // threshold (0.5.0: 0.66 against 0.60), so this pull request gets no CWE-502 comment.
   "129df7c0d20a3422d266172f666c64dc3f57f4d665d194c8ea66934eba514d90": {
     version: "0.6.0",
     comments: [
