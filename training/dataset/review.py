@@ -50,7 +50,7 @@ SINK = {
     "CWE-1004": r"set_cookie|COOKIE_HTTPONLY|\.add_cookie\(|AuthTktCookieHelper\(|httponly=False|CookieTransport\(",
     "CWE-209": r"traceback|str\(exc\)|repr\(exc\)|\{exc\}|pgerror|exc\.__traceback__",
     "CWE-215": r"DEBUG|debug=True|log\.info\(|debuglevel",
-    "CWE-489": r"debug=True|DebuggedApplication|debugpy\.listen\(|RemotePdb\(|remote_pdb\.set_trace\(|\.output_(html|text)\(",
+    "CWE-489": r"debug=True|DebuggedApplication|debugpy\.listen\(|RemotePdb\(|remote_pdb\.set_trace\(|\.output_(html|text)\(|aiomonitor\.start_monitor\(|manhole\.install\(",
     "CWE-200": r"\.cached\(|cache_page\(|dict\(|__dict__|os\.environ|__all__|listdir|show_index|getpid|platform\.|token|password|secret|\.model_dump\(\)|serializers\.serialize\(",
     "CWE-862": r"def |@login_required|permission_classes|\.(update|commit|save|delete)|= True|FLAGS\[|add_view|delete_\w+\(|\.objects\.all\(\)",
     "CWE-863": r"if not|has_perm|cookies|headers|is_admin|in groups|user_passes_test|startswith|endswith|tenant|\.get\(|any_perm=True",
