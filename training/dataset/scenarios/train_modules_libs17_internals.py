@@ -19,7 +19,6 @@ Written without reading the held-out or validation families; every family here g
 import scenarios.train_modules_safe_web as _web
 from core import Spec
 from registry import fam, hardneg
-from module_kit import _word
 from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"errno", "fcntl", "fnmatch", "glob", "importlib", "io", "pickle", "posixpath", "shlex",

@@ -8,7 +8,7 @@ import scenarios.train_modules_safe_web as _web
 from core import Spec
 from module_kit import _word
 from registry import fam, hardneg
-from scenarios.train_modules_safe_web import P, fill
+from scenarios.train_modules_safe_web import P
 
 _STDLIB = _web._STDLIB | {"fcntl", "fnmatch", "glob", "io", "mimetypes", "posixpath", "shutil", "ssl", "stat", "tempfile",
                           "wsgiref", "zlib"}
