@@ -6,6 +6,8 @@ Contract (src/model/ codes against it; do not rename): inputs `input_ids` int64 
 
   fine-tuned:  export.py --model training/runs/finetune/model.pt --out models/cwe-review-small
   base row:    export.py --encoder training/runs/pretrain/encoder.pt --out training/runs/base
+               export.py --encoder training/encoders/pretrain-r10.pt --like models/cwe-review-small --out training/runs/base
+               (--like takes the vocabulary and labels from a bundle, so a fresh checkout needs no cache)
   untrained:   export.py --random --out /tmp/bundle   (contract placeholder, tests)
 """
 import argparse
@@ -27,6 +29,7 @@ SPECIAL = {"pad": 0, "cls": 1, "sep": 2, "mask": 3, "unk": 4}
 BYTE_OFFSET = 5
 VOCAB_OFFSET = 261
 MAX_LENGTH = 256
+RELEASE_VERSION = "0.6.0"
 
 
 # What a bundle's manifest records of the pretraining run its encoder came from.
@@ -41,11 +44,15 @@ def parse_args():
     src.add_argument("--random", action="store_true", help="untrained model (contract placeholder, tests)")
     p.add_argument("--cache", default="training/cache", help="vocab.json, labels.json, label-names.json, windows-*.jsonl")
     p.add_argument("--vocab", default=None, help="defaults to <cache>/vocab.json")
+    p.add_argument("--like", default=None,
+                   help="a bundle whose vocab.json, labels and label names to use instead of --cache's (base row on a fresh checkout)")
     p.add_argument("--data", default="data", help="labelled dataset, hashed into the manifest")
     p.add_argument("--out", required=True)
     p.add_argument("--pretrain-dir", default="training/runs/pretrain", help="its summary.json goes into the manifest")
     p.add_argument("--name", default="cwe-review-small")
-    p.add_argument("--version", default="0.6.0")
+    p.add_argument("--version", default=None,
+                   help=f"defaults to {RELEASE_VERSION}, or base-<encoder file name> for --encoder, so a base bundle is never "
+                        "mistaken for a release")
     p.add_argument("--seed", type=int, default=4321)
     p.add_argument("--window-pool", choices=["cls_mean", "token_max", "factored"], default="factored",
                    help="window head of --encoder/--random models (fine-tuned models carry their own)")
@@ -86,9 +93,10 @@ def build(args, vocab_size):
         saved = torch.load(args.model)
         model = classifier_from(saved)
         return model, saved["labels"], saved["thresholds"], saved["lineThreshold"], with_lineage(saved["training"]), saved["eval"]
-    labels = load_json(os.path.join(args.cache, "labels.json"), None)
+    labels = like_manifest(args)["labels"] if args.like else load_json(os.path.join(args.cache, "labels.json"), None)
     if labels is None:
-        raise SystemExit(f"{args.cache}/labels.json missing: run scripts/training/export-windows.ts first")
+        raise SystemExit(f"{args.cache}/labels.json missing: run scripts/training/export-windows.ts first, "
+                         "or pass --like BUNDLE to take the labels and vocabulary from a bundle")
     thresholds = {label: 0.5 for label in labels}
     if args.encoder:
         saved = torch.load(args.encoder)
@@ -106,6 +114,21 @@ def build(args, vocab_size):
         model = Classifier(cfg, len(labels), args.window_pool)
         training = {"source": "random initialisation (contract placeholder)", "seed": args.seed}
     return model, labels, thresholds, 0.5, training, {}
+
+
+def like_manifest(args):
+    path = os.path.join(args.like, "manifest.json")
+    if not os.path.exists(path):
+        raise SystemExit(f"--like {args.like}: no manifest.json there; pass a model bundle such as models/cwe-review-small")
+    return json.load(open(path))
+
+
+def bundle_version(args):
+    if args.version:
+        return args.version
+    if args.encoder:
+        return "base-" + os.path.splitext(os.path.basename(args.encoder))[0]
+    return RELEASE_VERSION
 
 
 def with_lineage(training):
@@ -148,7 +171,7 @@ def parity_inputs(cache, vocab_size):
 
 def main():
     args = parse_args()
-    vocab_path = args.vocab or os.path.join(args.cache, "vocab.json")
+    vocab_path = args.vocab or os.path.join(args.like or args.cache, "vocab.json")
     vocab = json.load(open(vocab_path))
     vocab_size = VOCAB_OFFSET + len(vocab)
     model, labels, thresholds, line_threshold, training, evaluation = build(args, vocab_size)
@@ -175,7 +198,7 @@ def main():
         window_logits, token_logits = model(ids, mask)
     onnx.checker.check_model(onnx.load(onnx_path))
     shutil.copyfile(vocab_path, os.path.join(args.out, "vocab.json"))
-    names = load_json(os.path.join(args.cache, "label-names.json"), {})
+    names = like_manifest(args).get("labelNames", {}) if args.like else load_json(os.path.join(args.cache, "label-names.json"), {})
     training = dict(training)
     training.setdefault("commit", git_commit())
     corpus = load_json(os.path.join(args.cache, "corpus.json"), {})
@@ -185,7 +208,7 @@ def main():
     if pretrain and "pretraining" not in training:
         training["pretraining"] = {k: pretrain.get(k) for k in PRETRAIN_KEYS}
     manifest = {
-        "name": args.name, "version": args.version, "format": 1,
+        "name": args.name, "version": bundle_version(args), "format": 1,
         "labels": labels,
         "labelNames": {label: names[label] for label in labels if label in names},
         "thresholds": {label: round(float(thresholds[label]), 4) for label in labels},

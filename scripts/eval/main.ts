@@ -4,7 +4,8 @@
  * models/<name>/REPORT.md. Progress goes to stderr.
  *
  * Flags: --model DIR (default models/cwe-review-small), --base DIR (default
- * training/runs/base), --out FILE, --skip test,challenge,mature,speed.
+ * training/runs/base, exported from training/encoders/ when missing), --out FILE,
+ * --skip test,challenge,mature,speed.
  */
 import { execSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -15,6 +16,7 @@ import { parseArgs } from "node:util";
 import { packageRoot } from "../../src/cli/package-root.js";
 import { createOnnxDetector, loadBundle } from "../../src/model/index.js";
 import { createWindowCutter } from "../../src/windows/cut-windows.js";
+import { ensureBaseBundle } from "./base-bundle.js";
 import { evalChallenge } from "./eval-challenge.js";
 import { evalFalseAlarms } from "./eval-false-alarms.js";
 import { evalSpeed } from "./eval-speed.js";
@@ -65,12 +67,11 @@ async function main(): Promise<void> {
   const detector = await createOnnxDetector(modelDir, { threads: 2 });
   const tools: ModelTool[] = [{ tool: `cwe-review (${bundle.manifest.name})`, detector }];
   let baseName: string | null = null;
-  if (existsSync(join(baseDir, "manifest.json"))) {
-    const base = await createOnnxDetector(baseDir, { threads: 2 });
+  const baseBundle = ensureBaseBundle(root, modelDir, baseDir);
+  if (baseBundle !== null) {
+    const base = await createOnnxDetector(baseBundle, { threads: 2 });
     baseName = `${base.info.name} ${base.info.version}`;
     tools.push({ tool: "base model", detector: base, note: "before fine-tuning" });
-  } else {
-    log(`no base model bundle at ${baseDir}; its row is left out`);
   }
   const cutter = await createWindowCutter();
   const tmp = mkdtempSync(join(tmpdir(), "cwe-review-eval-"));

@@ -27,10 +27,10 @@ function sum(rows: FalseAlarmRow[], name: string): FalseAlarmRow {
   });
 }
 
-/** Why the "base model" row can be missing: its bundle is exported from the pretrained encoder, which git does not keep. */
+/** Why the "base model" row can be missing: no bundle was passed and none could be exported from training/encoders/. */
 const BASE_MISSING_NOTE =
-  "No base-model row: `npm run eval` found no base bundle (`training/runs/base`, exported from the pretrained encoder by " +
-  "`npm run train:export`; `training/runs/` is not in git, so a fresh checkout has none). Pass one with `--base DIR`.";
+  "No base-model row: `npm run eval` found no base bundle at `training/runs/base` and could not export one from " +
+  "`training/encoders/*.pt` (it needs Debian's python3-torch and python3-onnx; the log says why). Pass one with `--base DIR`.";
 
 /** What the "base model" row is, since its figures depend on how untrained heads happen to score. */
 const BASE_NOTE =

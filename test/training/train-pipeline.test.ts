@@ -8,6 +8,7 @@ import { createTokenizer, SPECIAL } from "../../src/tokenizer/index.js";
 import { loadBundle } from "../../src/model/load-bundle.js";
 import { openOnnxSession } from "../../src/model/onnx-session.js";
 import { sigmoid } from "../../src/model/findings-from-scores.js";
+import { ensureBaseBundle } from "../../scripts/eval/base-bundle.js";
 
 // The real run takes over an hour; this runs every stage (window export → pretraining →
 // fine-tuning → ONNX export) on a tiny configuration so CI notices when one breaks.
@@ -145,6 +146,21 @@ describeIfTorch("training pipeline on a tiny configuration", () => {
     expect(loaded.manifest.labels).toEqual(["CWE-78", "CWE-89"]);
     expect(loaded.manifest.labelNames).toMatchObject({ "CWE-89": "SQL Injection" });
     expect(loaded.manifest.data).toMatchObject({ files: ["train.jsonl", "validation.jsonl"] });
+
+    // `npm run eval` on a fresh checkout has no training/runs/base: it exports the base bundle from
+    // the newest committed encoder, with the evaluated bundle's vocabulary and labels (no cache).
+    const fresh = join(dir, "fresh");
+    mkdirSync(join(fresh, "training", "encoders"), { recursive: true });
+    cpSync("training", join(fresh, "training"), { recursive: true, filter: (src) => src === "training" || src.endsWith(".py") });
+    cpSync(kept, join(fresh, "training", "encoders", "pretrain-a.pt"));
+    expect(ensureBaseBundle(join(dir, "no-encoders"), bundle, join(dir, "no-encoders", "base"))).toBeNull();
+    const freshBase = ensureBaseBundle(fresh, bundle, join(fresh, "training", "runs", "base"));
+    expect(freshBase).toBe(join(fresh, "training", "runs", "base"));
+    const freshManifest = loadBundle(freshBase as string).manifest;
+    expect(freshManifest.version).toBe("base-pretrain-a");
+    expect(freshManifest.labels).toEqual(loaded.manifest.labels);
+    expect(freshManifest.labelNames).toEqual(loaded.manifest.labelNames);
+    expect(readFileSync(join(freshBase as string, "vocab.json"))).toEqual(readFileSync(join(bundle, "vocab.json")));
 
     // recover.py rebuilds model.pt from the bundle alone (a fresh checkout has no training/runs/);
     // the rebuilt model carries the bundle's thresholds and fine-tunes further with --keep last.
