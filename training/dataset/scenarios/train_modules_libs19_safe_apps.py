@@ -21,7 +21,6 @@ Each family has one weak module whose single weak statement is subtle, its minim
 
 Written without reading the held-out or validation families; every family here goes to train.
 """
-import functools
 
 import scenarios.train_modules_safe_web as _web
 from core import Spec
@@ -31,7 +30,7 @@ from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"fnmatch", "glob", "io", "mimetypes", "pickle", "platform", "posixpath", "queue", "shlex",
                           "shutil", "sqlite3", "ssl", "stat", "subprocess", "tempfile", "tomllib", "zlib"}
-compose, pair = _web.with_stdlib(_STDLIB)
+pair = _web.with_stdlib(_STDLIB)[1]
 
 
 def _kw(c, **extra):
@@ -142,12 +141,7 @@ def _idioms(c, pickle_ok=True):
     return parts
 
 
-def _safe(c, doc, logline, core, pool, kw, sfix, lo=88, hi=130):
-    sfix = sfix if isinstance(sfix, tuple) else (sfix,)
-    names = ["$FIX"] + [f"$FIX{i}" for i in range(2, len(sfix) + 1)]
-    sub = dict(zip(names[::-1], [fill(x, **kw) for x in sfix[::-1]]))
-    code = compose(c, doc, logline, core, pool, kw, lo=lo, hi=hi, subs=[sub])[0]
-    return code.replace("  #@V", "").replace("  #@S", "")
+_safe, _ = _web.fix_builders(_STDLIB, lo=88, hi=130)
 
 
 # ---------------- CWE-22: per-record attachment folder, prefix check without a separator ----------------

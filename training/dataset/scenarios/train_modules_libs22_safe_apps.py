@@ -26,7 +26,7 @@ from scenarios.train_modules_safe_web import P, fill
 
 _STDLIB = _web._STDLIB | {"fnmatch", "glob", "io", "mimetypes", "pickle", "platform", "posixpath", "queue", "shlex",
                           "shutil", "sqlite3", "ssl", "stat", "subprocess", "tempfile", "tomllib", "zlib"}
-compose, pair = _web.with_stdlib(_STDLIB)
+pair = _web.with_stdlib(_STDLIB)[1]
 
 
 def _kw(c, **extra):
@@ -81,12 +81,7 @@ def _idioms(c):
     ]
 
 
-def _safe(c, doc, logline, core, pool, kw, sfix, lo=88, hi=140):
-    sfix = sfix if isinstance(sfix, tuple) else (sfix,)
-    names = ["$FIX"] + [f"$FIX{i}" for i in range(2, len(sfix) + 1)]
-    sub = dict(zip(names[::-1], [fill(x, **kw) for x in sfix[::-1]]))
-    code = compose(c, doc, logline, core, pool, kw, lo=lo, hi=hi, subs=[sub])[0]
-    return code.replace("  #@V", "").replace("  #@S", "")
+_safe, _ = _web.fix_builders(_STDLIB, lo=88, hi=140)
 
 
 # ---------------- CWE-22: docs checkout served with an abspath containment check (symlinks) ----------------

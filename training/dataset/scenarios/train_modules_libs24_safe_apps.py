@@ -18,23 +18,12 @@ Written without reading the held-out or validation families; every family here g
 import scenarios.train_modules_safe_web as _web
 from core import Spec
 from registry import fam, hardneg
-from scenarios.train_modules_safe_web import P, fill
+from scenarios.train_modules_safe_web import P
 
 _STDLIB = _web._STDLIB | {"fnmatch", "glob", "io", "mimetypes", "platform", "posixpath", "queue", "shlex", "shutil",
                           "sqlite3", "ssl", "stat", "subprocess", "tempfile", "tomllib", "zlib", "email", "smtplib"}
-compose, pair = _web.with_stdlib(_STDLIB)
 
-
-def _safe(c, doc, logline, core, pool, kw, sfix, lo=84, hi=150):
-    sfix = sfix if isinstance(sfix, tuple) else (sfix,)
-    names = ["$FIX"] + [f"$FIX{i}" for i in range(2, len(sfix) + 1)]
-    sub = dict(zip(names[::-1], [fill(x, **kw) for x in sfix[::-1]]))
-    code = compose(c, doc, logline, core, pool, kw, lo=lo, hi=hi, subs=[sub])[0]
-    return code.replace("  #@V", "").replace("  #@S", "")
-
-
-def _pair(c, doc, logline, core, pool, kw, vfix, sfix, lo=84, hi=150):
-    return pair(c, doc, logline, core, pool, kw, fill(vfix, **kw), fill(sfix, **kw), lo=lo, hi=hi)
+_safe, _pair = _web.fix_builders(_STDLIB, lo=84, hi=150)
 
 
 def _proj(c):

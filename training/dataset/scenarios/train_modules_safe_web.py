@@ -2781,3 +2781,22 @@ def mod_safe_error_leak_hn(c):
 def with_stdlib(stdlib):
     """`compose` and `pair` bound to a larger standard-library set, for modules that import more of it."""
     return functools.partial(compose, stdlib=stdlib), functools.partial(pair, stdlib=stdlib)
+
+
+def fix_builders(stdlib, lo, hi):
+    """`(safe, paired)` for modules whose fix fills a `$FIX` placeholder (`$FIX2`, … for a tuple of fixes), on
+    `stdlib` and module lengths `lo`..`hi`: `paired` renders the weak module and its twin, `safe` a hard
+    negative with the fix in place and the marks removed."""
+    compose_with, pair_with = with_stdlib(stdlib)
+
+    def safe(c, doc, logline, core, pool, kw, sfix, lo=lo, hi=hi):
+        sfix = sfix if isinstance(sfix, tuple) else (sfix,)
+        names = ["$FIX"] + [f"$FIX{i}" for i in range(2, len(sfix) + 1)]
+        sub = dict(zip(names[::-1], [fill(x, **kw) for x in sfix[::-1]]))
+        code = compose_with(c, doc, logline, core, pool, kw, lo=lo, hi=hi, subs=[sub])[0]
+        return code.replace("  #@V", "").replace("  #@S", "")
+
+    def paired(c, doc, logline, core, pool, kw, vfix, sfix, lo=lo, hi=hi):
+        return pair_with(c, doc, logline, core, pool, kw, fill(vfix, **kw), fill(sfix, **kw), lo=lo, hi=hi)
+
+    return safe, paired
