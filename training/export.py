@@ -145,13 +145,16 @@ def with_lineage(training):
 
 
 def parity_inputs(cache, vocab_size):
-    """Three validation windows of different lengths (so one batch holds padding), else seeded random ids."""
+    """Three validation windows of different lengths (so one batch holds padding) that fit the vocabulary, else
+    seeded random ids."""
     rows = []
     path = os.path.join(cache, "windows-validation.jsonl")
     if os.path.exists(path):
         with open(path) as f:
             for line in f:
-                rows.append(json.loads(line)["ids"])
+                ids = json.loads(line)["ids"]
+                if max(ids, default=0) < vocab_size:  # a cache of another corpus build (export.py --like) does not fit
+                    rows.append(ids)
                 if len(rows) >= 200:
                     break
     if len(rows) >= 3:
