@@ -83,7 +83,8 @@ SPLIT = assign_splits(FAMILIES)
 # keeps the schema's coarser kinds (a Celery task and a Kafka consumer are both "pipeline"; a
 # strawberry schema is "graphql", whatever server mounts it).
 FRAMEWORK_KIND = {"celery": "pipeline", "queue": "pipeline", "kafka": "pipeline", "sqs": "pipeline",
-                  "drf": "django", "sdk": "script", "strawberry": "graphql",
+                  "drf": "django", "sdk": "script", "strawberry": "graphql", "graphene": "graphql",
+                  "grpc": "script",
                   "xmlrpc": "script"}
 
 

@@ -73,8 +73,8 @@ SINK = {
     "CWE-330": r"uuid1|random\.seed|getrandbits|time\.time\(\)|uuid\.uuid[35]\(",
     "CWE-338": r"random\.|np\.random|numpy\.random|\.choices?\(|getrandbits|non_secure_generate\(",
     "CWE-347": r"verify_signature|get_unverified|b64decode|loads_unsafe|if not|json\.loads|warning|install\(|XMLVerifier\(|JsonWebToken\(|\.verify_file\(",
-    "CWE-798": r"password=\"|_key_id=\"|_access_key=\"|secret_key = \"|SECRET_KEY = \"|Bearer [A-Za-z0-9_\-]{8,}|login\([^)]*\"[^\"]+\"\)|== \"|jwt\.encode\([^)]*\"|WebClient\(token=\"|hvac\.Client\([^)]*token=\"|stripe\.api_key = \"|AUTH_TOKEN = \"|Client\(\"AC[0-9a-f]{32}\", \"[0-9a-f]{32}\"|config\(\"\w*(SECRET|PASSWORD|TOKEN|API_KEY)\w*\", default=\"[^\"]+\"|authkey=b\"[^\"]+\"|mongodb(\+srv)?://[^:/@\"\s]+:[^@\"\s]+@|(?:api_key|API_KEY) ?= ?\"sk-[\w-]{20,}\"",
-    "CWE-319": r"http://|FTP\(|\.login\(|Telnet|\.write\(|socket\.create_connection|sendall|urlopen|ssl=False|amqp://|pika\.ConnectionParameters\(|grpc\.insecure_channel\(|sslmode=\"?disable|use_ssl=False|\.(storbinary|storlines|retrbinary|retrlines)\(|SASL_PLAINTEXT|ldap://",
+    "CWE-798": r"password=\"|_key_id=\"|_access_key=\"|secret_key = \"|SECRET_KEY = \"|Bearer [A-Za-z0-9_\-]{8,}|login\([^)]*\"[^\"]+\"\)|== \"|jwt\.encode\([^)]*\"|WebClient\(token=\"|hvac\.Client\([^)]*token=\"|stripe\.api_key = \"|AUTH_TOKEN = \"|Client\(\"AC[0-9a-f]{32}\", \"[0-9a-f]{32}\"|config\(\"\w*(SECRET|PASSWORD|TOKEN|API_KEY)\w*\", default=\"[^\"]+\"|authkey=b\"[^\"]+\"|mongodb(\+srv)?://[^:/@\"\s]+:[^@\"\s]+@|(?:api_key|API_KEY) ?= ?\"sk-[\w-]{20,}\"|(?:environ\.get|getenv)\(\"\w*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_KEY)\w*\", \"[^\"]+\"\)",
+    "CWE-319": r"http://|FTP\(|\.login\(|Telnet|\.write\(|socket\.create_connection|sendall|urlopen|ssl=False|amqp://|pika\.ConnectionParameters\(|grpc\.insecure_channel\(|sslmode=\"?disable|use_ssl=False|\.(storbinary|storlines|retrbinary|retrlines)\(|SASL_PLAINTEXT|ldap://|\"ws://(?!localhost|127\.0\.0\.1)",
 }
 
 # line-local signatures of the weakness that must not appear in safe code
