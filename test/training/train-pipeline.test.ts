@@ -256,9 +256,10 @@ describeIfTorch("training pipeline on a tiny configuration", () => {
 });
 
 describeIfTorch("validate.py release rule", () => {
-  // verdict(score interval, top-line interval, margin), each interval (mean, low, high).
-  const verdict = (score: number[], top: number[]) =>
-    execFileSync(PYTHON, ["-c", `import sys; sys.path.insert(0, "training"); from validate import verdict; print(verdict(${JSON.stringify(score)}, ${JSON.stringify(top)}, 0.02))`],
+  // verdict(score interval, top-line interval, margin, alarms), each interval (mean, low, high);
+  // alarms (incumbent, candidate) per 10k held-out background lines, or None.
+  const verdict = (score: number[], top: number[], alarms: number[] | null = null) =>
+    execFileSync(PYTHON, ["-c", `import sys; sys.path.insert(0, "training"); from validate import verdict; print(verdict(${JSON.stringify(score)}, ${JSON.stringify(top)}, 0.02, ${alarms ? JSON.stringify(alarms) : "None"}))`],
       { encoding: "utf8" }).trim();
 
   it("ships on a shown score gain, or on a shown top-line gain with the score within the margin", () => {
@@ -267,5 +268,12 @@ describeIfTorch("validate.py release rule", () => {
     expect(verdict([0.0, -0.025, 0.02], [0.08, 0.02, 0.14])).toBe("not shown");
     expect(verdict([0.0, -0.015, 0.02], [0.08, -0.01, 0.14])).toBe("not shown");
     expect(verdict([-0.04, -0.07, -0.01], [0.08, 0.02, 0.14])).toBe("worse");
+  });
+
+  it("does not ship a gain that raises alarms on held-out background code by more than 2 per 10k lines", () => {
+    expect(verdict([0.03, 0.005, 0.05], [0, -0.1, 0.1], [3.45, 5.4])).toBe("yes (score)");
+    expect(verdict([0.03, 0.005, 0.05], [0, -0.1, 0.1], [3.45, 5.5])).toBe("no (alarms 5.50 against 3.45 per 10k lines)");
+    expect(verdict([0.0, -0.015, 0.02], [0.08, 0.02, 0.14], [3.45, 18.84])).toBe("no (alarms 18.84 against 3.45 per 10k lines)");
+    expect(verdict([-0.04, -0.07, -0.01], [0.08, 0.02, 0.14], [3.45, 18.84])).toBe("worse");
   });
 });
