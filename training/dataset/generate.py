@@ -84,7 +84,8 @@ SPLIT = assign_splits(FAMILIES)
 # strawberry schema is "graphql", whatever server mounts it).
 FRAMEWORK_KIND = {"celery": "pipeline", "queue": "pipeline", "kafka": "pipeline", "sqs": "pipeline",
                   "drf": "django", "sdk": "script", "strawberry": "graphql", "graphene": "graphql",
-                  "grpc": "script",
+                  "grpc": "script", "scrapy": "pipeline", "airflow": "pipeline", "discord": "script",
+                  "telegram": "script", "homeassistant": "script",
                   "xmlrpc": "script"}
 
 
