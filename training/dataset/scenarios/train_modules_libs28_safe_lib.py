@@ -37,17 +37,7 @@ _STDLIB = _web._STDLIB | {"ast", "base64", "collections", "concurrent", "context
                           "subprocess", "sys", "tarfile", "tempfile", "threading", "time", "typing", "urllib", "uuid",
                           "webbrowser"}
 
-_compose, _pair0 = _web.with_stdlib(_STDLIB)
-
-
-def _pair(c, doc, logline, core, pool, kw, vfix, sfix, lo=84, hi=110):
-    return _pair0(c, doc, logline, core, pool, kw, _web.fill_each(vfix, **kw), _web.fill_each(sfix, **kw), lo=lo, hi=hi)
-
-
-def _safe(c, doc, logline, core, pool, kw, sfix, lo=84, hi=110):
-    code = _compose(c, doc, logline, core, pool, kw, lo=lo, hi=hi,
-                    subs=[_web.fixsubs(_web.fill_each(sfix, **kw))])[0]
-    return code.replace("  #@V", "").replace("  #@S", "")
+_safe, _pair = _web.fix_builders(_STDLIB, lo=84, hi=110)
 
 
 # ---------------- CWE-338: OAuth / HTTP client SDK, PKCE verifier or state from `random` ----------------

@@ -39,13 +39,6 @@ _STDLIB = _web._STDLIB | {"argparse", "collections", "contextlib", "csv", "datet
                           "subprocess", "sys", "tempfile", "time", "typing", "urllib", "wsgiref", "http"}
 
 _safe, _pair = _web.fix_builders(_STDLIB, lo=82, hi=110)
-_pair_with = _web.with_stdlib(_STDLIB)[1]
-
-
-def _pair_multi(c, doc, logline, core, pool, kw, vfix, sfix, lo=82, hi=110):
-    """`_pair` for fixes that fill several spots (``$FIX``, ``$FIX2``): tuples of texts."""
-    return _pair_with(c, doc, logline, core, pool, kw, _web.fill_each(vfix, **kw), _web.fill_each(sfix, **kw),
-                      lo=lo, hi=hi)
 
 
 # ---------------- CWE-22: git hooks installer, hook name from the repository's manifest joined unchecked ----------------
@@ -957,7 +950,7 @@ def mod29s_exporter(c):
     kw = _ex_kw(c)
     frame = c.pick(*_EX_FRAMES)
     core, pool = _ex_parts(c, frame)
-    v, s = _pair_multi(c, c.pick(*_EX_DOCS), '$log = logging.getLogger("$app")', core, pool, kw, c.pick(*_EX_V),
+    v, s = _pair(c, c.pick(*_EX_DOCS), '$log = logging.getLogger("$app")', core, pool, kw, c.pick(*_EX_V),
                  c.pick(*_EX_S), hi=112)
     return Spec(v=v, s=s, full=True, fw="flask" if frame == "flask" else "script",
                 notes="every collector of the exporter runs a fixed program with an argument list, but the /probe "

@@ -921,8 +921,6 @@ def mod29_ha_tls_hn(c):
 
 # ---------------- CWE-502: python-telegram-bot, /import restores a user's settings file with pickle.loads ------------
 
-_pair_t = _web.with_stdlib(_STDLIB)[1]
-
 _TG_DOCS = [
     "$Bot: a Telegram bot that sends each user a daily $topic digest. Settings are per user (SQLite);\n"
     "/export sends them back as a file and a file captioned /import restores them.",
@@ -1071,8 +1069,8 @@ def mod29_telegram_pickle(c):
     kw = _tg_kw(c)
     core, pool = _tg_parts(c)
     sfix = c.pick(*_TG_S)
-    v, s = _pair_t(c, c.pick(*_TG_DOCS), '$log = logging.getLogger(__name__)', core, pool, kw,
-                   _web.fill_each(c.pick(*_TG_V), **kw), _web.fill_each(sfix, **kw), lo=80, hi=112)
+    v, s = _pair(c, c.pick(*_TG_DOCS), '$log = logging.getLogger(__name__)', core, pool, kw,
+                 c.pick(*_TG_V), sfix, lo=80, hi=112)
     return Spec(v=v, s=s, full=True, fw="telegram",
                 notes="a python-telegram-bot bot restores a user's settings from a document captioned /import with "
                       "pickle.loads: anyone who can message the bot uploads a crafted pickle and runs code on the bot "

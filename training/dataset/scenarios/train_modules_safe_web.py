@@ -2797,6 +2797,6 @@ def fix_builders(stdlib, lo, hi):
         return code.replace("  #@V", "").replace("  #@S", "")
 
     def paired(c, doc, logline, core, pool, kw, vfix, sfix, lo=lo, hi=hi):
-        return pair_with(c, doc, logline, core, pool, kw, fill(vfix, **kw), fill(sfix, **kw), lo=lo, hi=hi)
+        return pair_with(c, doc, logline, core, pool, kw, fill_each(vfix, **kw), fill_each(sfix, **kw), lo=lo, hi=hi)
 
     return safe, paired
