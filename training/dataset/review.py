@@ -64,7 +64,7 @@ SINK = {
     "CWE-732": r"chmod|os\.open\(|0o\d+|make_public\(|predefined_acl=\"publicRead\"",
     "CWE-276": r"umask|makedirs|touch|PERMISSIONS|0o\d+|open\(",
     "CWE-502": r"pickle|yaml\.(load|unsafe_load)|jsonpickle|torch\.load|np\.load|numpy\.load|read_pickle|marshal|dill|shelve|joblib\.load|recv_pyobj|connection\.Listener\(|YAML\(typ=\"unsafe\"|PickleEncoder\(|safe_mode=False|enable_unsafe_deserialization\(|SqliteDict\(",
-    "CWE-611": r"XMLParser|etree\.(fromstring|parse|XSLT)|feature_external_ges|parseString|sax|objectify\.makeparser|iterparse\(|XMLPullParser\(",
+    "CWE-611": r"XMLParser|etree\.(fromstring|parse|XSLT)|feature_external_ges|parseString|sax|objectify\.makeparser|iterparse\(|XMLPullParser\(|ExternalEntityRefHandler|ExternalEntityParserCreate",
     "CWE-918": r"requests\.|urlopen|httpx\.|\.get\(|AsyncHTTPClient\(\)\.fetch\(|http://|INTERNAL_BASE|\.request\(\"(GET|HEAD|POST)\", |\.request\(\w+, \"(GET|HEAD|POST)\"|feedparser\.parse\(|weasyprint\.HTML\(|svg2(png|pdf|ps|eps|svg)\(|ffmpeg\.(probe|input)\(|pandas\.read_(csv|table|json|excel)\(",
     "CWE-327": r"DES|ARC2|ARC4|Blowfish|MODE_ECB|modes\.ECB|TripleDES|PROTOCOL_(TLSv1|SSL)|Cipher\(|itertools\.cycle\(FIELD_KEY|\^ FIELD_KEY\[|MODE_CTR, nonce=|Counter\.new\(|PKCS1_v1_5|PKCS1v15\(\)|key_size=(?:512|768|1024)\b|\bRSA\.generate\((?:bits=)?(?:512|768|1024)\b|_BITS = (?:512|768|1024)\b",
     "CWE-328": r"hashlib\.(md5|sha1)|!=|hashes\.(SHA1|MD5)\(|\b(MD2|MD4|MD5|SHA1)\.new\(",
