@@ -85,7 +85,8 @@ SPLIT = assign_splits(FAMILIES)
 FRAMEWORK_KIND = {"celery": "pipeline", "queue": "pipeline", "kafka": "pipeline", "sqs": "pipeline",
                   "drf": "django", "sdk": "script", "strawberry": "graphql", "graphene": "graphql",
                   "grpc": "script", "scrapy": "pipeline", "airflow": "pipeline", "discord": "script",
-                  "telegram": "script", "homeassistant": "script",
+                  "telegram": "script", "homeassistant": "script", "sanic": "aiohttp", "litestar": "starlette",
+                  "cherrypy": "script",
                   "xmlrpc": "script"}
 
 
