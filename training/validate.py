@@ -30,9 +30,10 @@ import numpy as np
 import torch
 
 from common import setup_torch
-from finetune import choose_thresholds, localization, predict, read_windows, top_line_hits
+from finetune import choose_thresholds, localization, read_windows, top_line_hits
 from metrics import line_scores, selection_score, window_metrics
 from model import classifier_from
+from prediction_cache import cached_predict
 
 
 def figures(rows, wp, tp, thresholds, line_threshold):
@@ -155,9 +156,14 @@ def main():
     p.add_argument("--candidates", type=int, default=0, metavar="K",
                    help="candidates the Bonferroni level counts (default: those given here); a session that "
                         "decides several candidates one at a time registers K for all of them")
+    p.add_argument("--prediction-cache", default="training/runs/predictions",
+                   help="where each model's predictions are kept, keyed by model, windows and code (prediction_cache.py)")
+    p.add_argument("--no-cache", action="store_true", help="score every model afresh and store nothing")
     args = p.parse_args()
+    cache = None if args.no_cache else args.prediction_cache
     setup_torch(args.threads, 4321)
-    val = read_windows(os.path.join(args.windows, "windows-validation.jsonl"), 0)
+    val_path = os.path.join(args.windows, "windows-validation.jsonl")
+    val = read_windows(val_path, 0)
     parts = whole_module_parts(val, args.data)
     cols = ["windows", "positives", "P", "R", "F1", "macro", "score", "top line"]
     print(f"| model | part | threshold | {' | '.join(cols)} |")
@@ -171,9 +177,9 @@ def main():
         model = classifier_from(saved)
         own = np.array([saved["thresholds"][label] for label in saved["labels"]], dtype=np.float32)
         if background:
-            bwp, btp = predict(model, background, len(saved["labels"]))
+            bwp, btp = cached_predict(path, model, background_path, background, len(saved["labels"]), cache)
             alarm_rows.append((path, *background_alarms(background, bwp, btp, own)))
-        wp, tp = predict(model, val, len(saved["labels"]))
+        wp, tp = cached_predict(path, model, val_path, val, len(saved["labels"]), cache)
         # Re-chosen on today's validation (global policy), and the model's own shipped ones.
         chosen, line_t, _ = choose_thresholds(val, wp, tp, args.threshold_floor, "global")
         scored.append((wp, own, *top_line_hits(val, tp, wp, own)))

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildVocab } from "../../src/tokenizer/build-vocab.js";
@@ -116,7 +116,18 @@ describeIfTorch("training pipeline on a tiny configuration", () => {
     const background = readFileSync(join(cache, "windows-validation.jsonl"), "utf8").trim().split("\n")
       .map((line, i) => JSON.stringify({ ...JSON.parse(line), id: `background:f${i % 2}.py`, fileLines: 40 }));
     writeFileSync(join(cache, "windows-background-validation.jsonl"), background.join("\n") + "\n");
-    const table = python("validate.py", [model, model, "--bootstrap", "20", "--windows", cache, "--data", join(data, "validation.jsonl"), "--threads", "1"]);
+    // Predictions are kept by model, windows file and code: the model given twice is scored once
+    // per windows file (validation and background), a rerun reads them back, and the table is the
+    // one a run without the cache prints.
+    const predictions = join(dir, "predictions");
+    const validate = (...extra: string[]) => python("validate.py", [model, model, "--bootstrap", "20", "--windows", cache,
+      "--data", join(data, "validation.jsonl"), "--threads", "1", "--prediction-cache", predictions, ...extra]);
+    // (Log lines, which carry the time and a measured matmul rate, are left out of the comparison.)
+    const tableOf = (out: string) => out.split("\n").filter((line) => !line.startsWith("[")).join("\n");
+    const table = validate();
+    expect(readdirSync(predictions).filter((name) => name.endsWith(".npz"))).toHaveLength(2);
+    expect(tableOf(validate())).toBe(tableOf(table));
+    expect(tableOf(validate("--no-cache"))).toBe(tableOf(table));
     const cells = (line: string | undefined) => (line ?? "").split("|").map((cell) => cell.trim());
     const lines = table.split("\n");
     const f1Column = cells(lines.find((line) => line.startsWith("| model |"))).indexOf("F1");
